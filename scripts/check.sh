@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The test command: apply patches/ to the pristine base in the check
+# worktree, then run every check on it.  One line per check, then
+# "N passed, N failed, N skipped".  Exits non-zero if a check failed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+
+"$here/deps.sh"
+"$here/base.sh"
+mkdir -p "$LOGS"
+passed=0 failed=0 skipped=0
+
+# run_check NAME COMMAND...: run it with its output in $LOGS/check-NAME.log.
+run_check() {
+	local name=$1 start=$SECONDS
+	shift
+	note "check $name: $*"
+	if "$@" >"$LOGS/check-$name.log" 2>&1; then
+		printf 'PASS %-22s %4ds\n' "$name" $((SECONDS - start))
+		passed=$((passed + 1))
+	else
+		printf 'FAIL %-22s %4ds  (log: %s)\n' "$name" $((SECONDS - start)) "$LOGS/check-$name.log"
+		tail -n 15 "$LOGS/check-$name.log" | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+}
+
+# The KUnit run of ARCH, and its kernel log free of reports no test asked for.
+kunit_check() {
+	"$here/kunit.sh" "$1" && "$here/scanlog.py" "$LOGS/kunit-$1.log"
+}
+
+skip_check() {
+	printf 'SKIP %-22s %s\n' "$1" "$2"
+	skipped=$((skipped + 1))
+}
+
+summary() {
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
+
+run_check apply "$here/checktree.sh"
+[ "$failed" -eq 0 ] || summary || exit 1
+npatches=$(git -C "$CHECK_TREE" rev-list --count "$BASE_TAG..HEAD")
+
+run_check tooling shellcheck "$here"/*.sh .ci/run
+if [ "$npatches" -gt 0 ]; then
+	run_check checkpatch "$here/checkpatch.sh"
+else
+	skip_check checkpatch "the series is empty"
+fi
+for arch in um x86_64; do
+	run_check "kunit-$arch" kunit_check "$arch"
+	if [ ! -f "$BUILD/$arch/.config" ]; then
+		skip_check "bisect-$arch" "no $arch kernel configuration"
+	elif [ "$npatches" -gt 0 ]; then
+		run_check "bisect-$arch" "$here/bisect.sh" "$arch"
+	else
+		skip_check "bisect-$arch" "the series is empty"
+	fi
+done
+run_check docs "$here/docs.sh"
+summary

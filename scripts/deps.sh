@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install (as root) or list the Debian packages the project needs.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# Kernel builds (UML and x86_64), QEMU, Sphinx, sparse, ccache, linting.
+PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
+	python3 python3-sphinx python3-sphinx-rtd-theme python3-yaml
+	qemu-system-x86 sparse ccache git xz-utils shellcheck)
+
+mkdir -p "$WORK"
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+mkdir -p "$CCACHE_DIR"
+note "all ${#PKGS[@]} packages present; ccache in $CCACHE_DIR"

@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# Definitions shared by the scripts in this directory; sourced, never run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=${WORK:-$ROOT/work}
+TREE=$WORK/linux		# the developer's tree: pristine base + the series
+CHECK_TREE=$WORK/check		# worktree where `make check` applies patches/
+BUILD=$WORK/build		# out-of-tree build directories
+LOGS=$WORK/logs
+PATCHES=$ROOT/patches
+CONFIGS=$ROOT/configs
+
+# The base the series is tested on, and how the workspace names it.
+BASE_PKG=linux-source-6.12
+BASE_VERSION=6.12.117-1~deb12u1
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+BASE_TAG=base
+BRANCH=series
+
+# The project identity used for every commit the tooling makes or exports.
+IDENT_NAME="mmu-notifier series"
+IDENT_EMAIL="mmu-notifier-series@users.noreply.invalid"
+
+export CCACHE_DIR=${CCACHE_DIR:-/var/cache/mmu-notifier-series/ccache}
+export CCACHE_BASEDIR=$ROOT
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+
+die() {
+	printf '%s: error: %s\n' "$(basename "$0")" "$*" >&2
+	exit 1
+}
+
+note() {
+	printf '==> %s\n' "$*" >&2
+}
+
+# The patch files of the series, in order, one path per line.
+series_patches() {
+	local p
+	[ -f "$PATCHES/series" ] || die "$PATCHES/series is missing: restore it with 'git checkout patches/series'"
+	while read -r p; do
+		case "$p" in '' | '#'*) continue ;; esac
+		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which is not in patches/"
+		printf '%s\n' "$PATCHES/$p"
+	done <"$PATCHES/series"
+}
+
+# Refuse to touch a tree with uncommitted changes to tracked files.
+require_clean() {
+	local dirty
+	dirty=$(git -C "$1" status --porcelain --untracked-files=no) ||
+		die "$1 is not a git tree"
+	[ -z "$dirty" ] || die "$1 has uncommitted changes:
+$dirty
+Commit them (and 'make export') or stash them, then run this again."
+}
+
+# git with the project identity, for commits made by the tooling.
+git_ident() {
+	git -c user.name="$IDENT_NAME" -c user.email="$IDENT_EMAIL" "$@"
+}
+
+# Install Debian packages (arguments are apt package specs), or say how to.
+apt_install() {
+	if [ "$(id -u)" != 0 ]; then
+		die "missing Debian packages: $*
+Install them as root: apt-get install $*"
+	fi
+	note "installing from Debian: $*"
+	if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "$@"; } >"$WORK/apt.log" 2>&1; then
+		tail -n 20 "$WORK/apt.log" >&2
+		die "apt-get could not install: $*
+The full log is $WORK/apt.log. Check that Debian's archive is reachable (apt-get update)."
+	fi
+}
+
+# The series' own KUnit suite, once the suite patch adds it.
+SUITE_KUNITCONFIG=lib/test_mmu_notifier.kunitconfig

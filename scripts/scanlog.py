@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Scan a kernel log for reports no test asked for.
+
+Usage: scanlog.py LOG [EXPECTED_REGEX]
+
+Every lockdep report, WARNING:, BUG:, hung task, Oops or panic in LOG is a
+report.  With EXPECTED_REGEX, reports whose first line matches it are
+expected (the one provoking case of this boot asked for them) and at least
+one must be present.  Prints the unexpected reports; exits 1 if there is one,
+or if an expected report is missing.
+"""
+import re
+import sys
+
+REPORT = re.compile(r'(WARNING:|BUG:|BUG [\w-]+ \(|INFO: task .* blocked|'
+                    r'Oops|Kernel panic|general protection fault|'
+                    r'UBSAN:|KASAN:)')
+# kunit.py's own lines and the dmesg timestamp, stripped before matching.
+PREFIX = re.compile(r'^(\[[\d:. ]+\]\s*)*')
+CONTEXT = 12
+
+
+def main(argv):
+    if len(argv) not in (2, 3):
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        with open(argv[1], errors='replace') as f:
+            lines = [PREFIX.sub('', l.rstrip('\n')) for l in f]
+    except OSError as e:
+        print(f'scanlog.py: cannot read the kernel log: {e}', file=sys.stderr)
+        return 1
+    expected = re.compile(argv[2]) if len(argv) == 3 else None
+    unexpected, seen_expected = [], 0
+    for i, line in enumerate(lines):
+        if not REPORT.search(line):
+            continue
+        if expected and expected.search(line):
+            seen_expected += 1
+            continue
+        unexpected.append(i)
+    for i in unexpected:
+        print(f'{argv[1]}:{i + 1}: unexpected report:')
+        print('\n'.join('    ' + l for l in lines[i:i + CONTEXT]))
+    if expected and not seen_expected:
+        print(f'{argv[1]}: the expected report /{argv[2]}/ is missing')
+        return 1
+    return 1 if unexpected else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
