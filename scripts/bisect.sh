@@ -64,7 +64,7 @@ for c in "${commits[@]}"; do
 		printf '%s: new warnings on %s:\n%s\n' "$subject" "$arch" "$added"
 		new=$((new + 1))
 	else
-		printf '%s: %s builds, no new warnings (%s)\n' "$subject" "$arch" "$(echo $objs)"
+		printf '%s: %s builds, no new warnings (%s)\n' "$subject" "$arch" "${objs//$'\n'/ }"
 	fi
 done
 [ "$new" -eq 0 ] || die "$new patches add warnings on $arch"

@@ -28,7 +28,7 @@ run_check() {
 
 # The KUnit run of ARCH, and its kernel log free of reports no test asked for.
 kunit_check() {
-	"$here/kunit.sh" "$1" && "$here/scanlog.py" "$LOGS/kunit-$1.log"
+	"$here/kunit.sh" "$1" run && "$here/scanlog.py" "$LOGS/kunit-$1.log"
 }
 
 skip_check() {
@@ -53,6 +53,11 @@ else
 fi
 for arch in um x86_64; do
 	run_check "kunit-$arch" kunit_check "$arch"
+	if [ ! -f "$CHECK_TREE/$SUITE_KUNITCONFIG" ]; then
+		skip_check "reports-$arch" "the series has no KUnit suite yet"
+	else
+		run_check "reports-$arch" "$here/reports.sh" "$arch"
+	fi
 	if [ ! -f "$BUILD/$arch/.config" ]; then
 		skip_check "bisect-$arch" "no $arch kernel configuration"
 	elif [ "$npatches" -gt 0 ]; then

@@ -1,29 +1,40 @@
 #!/usr/bin/env bash
-# Build the lockdep KUnit kernel for ARCH (um or x86_64) from TREE and run the
-# suites with kunit.py; further arguments go to `kunit.py run`.  The tree is
-# $KTREE (default: the check worktree); the log is left in $LOGS/kunit-ARCH.log.
-# Usage: kunit.sh ARCH [KUNIT.PY ARGS...]
+# Run kunit.py for ARCH (um or x86_64) on the lockdep configuration:
+# `run` builds the kernel and runs the suites, `exec` boots the built kernel
+# again; further arguments go to kunit.py.  The tree is $KTREE (default: the
+# check worktree); the kernel log is copied to $LOGS/${KLOG:-kunit-ARCH}.log.
+# Usage: kunit.sh um|x86_64 run|exec [KUNIT.PY ARGS...]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-arch=${1:?usage: kunit.sh um|x86_64 [KUNIT.PY ARGS...]}
-shift
+[ $# -ge 2 ] || die "usage: kunit.sh um|x86_64 run|exec [KUNIT.PY ARGS...]"
+arch=$1
+cmd=$2
+shift 2
 tree=${KTREE:-$CHECK_TREE}
 build=$BUILD/$arch
 mkdir -p "$build" "$LOGS"
 
-args=(--arch="$arch" --build_dir="$build" --jobs="$(nproc)"
-	--make_options="CC=ccache gcc" --kunitconfig="$CONFIGS/lockdep.config")
+args=(--build_dir="$build")
 case "$arch" in
-um) args+=(--timeout=300) ;;
-x86_64) args+=(--timeout=900 --kunitconfig="$CONFIGS/x86_64-i915.config"
-	--qemu_config="$CONFIGS/qemu_x86_64.py") ;;
+um) args+=(--arch=um --timeout=300) ;;
+x86_64) args+=(--qemu_config="$CONFIGS/qemu_x86_64.py" --timeout=900) ;;
 *) die "unknown arch '$arch': use um or x86_64" ;;
 esac
-[ ! -f "$tree/$SUITE_KUNITCONFIG" ] || args+=(--kunitconfig="$tree/$SUITE_KUNITCONFIG")
+case "$cmd" in
+run)
+	args+=(--jobs="$(nproc)" --make_options="CC=ccache gcc"
+		--kunitconfig="$CONFIGS/lockdep.config")
+	[ "$arch" = um ] || args+=(--kunitconfig="$CONFIGS/x86_64-i915.config")
+	[ ! -f "$tree/$SUITE_KUNITCONFIG" ] ||
+		args+=(--kunitconfig="$tree/$SUITE_KUNITCONFIG")
+	;;
+exec) ;;
+*) die "unknown kunit.py command '$cmd': use run or exec" ;;
+esac
 
 cd "$tree"
 status=0
-python3 tools/testing/kunit/kunit.py run "${args[@]}" "$@" || status=$?
-cp "$build/test.log" "$LOGS/kunit-$arch.log" 2>/dev/null || true
+python3 tools/testing/kunit/kunit.py "$cmd" "${args[@]}" "$@" || status=$?
+cp "$build/test.log" "$LOGS/${KLOG:-kunit-$arch}.log" 2>/dev/null || true
 exit "$status"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables are for the scripts that source this
 # Definitions shared by the scripts in this directory; sourced, never run.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -77,4 +77,4 @@ The full log is $WORK/apt.log. Check that Debian's archive is reachable (apt-get
 }
 
 # The series' own KUnit suite, once the suite patch adds it.
-SUITE_KUNITCONFIG=lib/test_mmu_notifier.kunitconfig
+SUITE_KUNITCONFIG=mm/.kunitconfig

@@ -30,12 +30,13 @@ def descriptions(tree):
     return found
 
 
-def cases(group, suite=None):
-    """Yield (suite, case, status) for every case in a kunit.py JSON group."""
+def cases(group, path=()):
+    """Yield (names, status) for every case in a kunit.py JSON group: names
+    is (suite, case) or, for a parameterised case, (suite, case, param)."""
     for case in group.get('test_cases', []):
-        yield suite or group['name'], case['name'], case['status']
+        yield path + (case['name'],), case['status']
     for sub in group.get('sub_groups', []):
-        yield from cases(sub, sub['name'] if suite is None else suite)
+        yield from cases(sub, path + (sub['name'],))
 
 
 def main(argv):
@@ -51,11 +52,14 @@ def main(argv):
         return 1
     what = descriptions(argv[2])
     counts = {}
-    for suite, case, status in cases(result):
+    described = set()
+    for names, status in cases(result):
         counts[status] = counts.get(status, 0) + 1
-        print(f'{status:5} {suite}.{case}')
-        if case in what:
+        print(f'{status:5} {".".join(names)}')
+        case = names[1] if len(names) > 1 else names[0]
+        if case in what and case not in described:
             print(f'      {what[case]}')
+            described.add(case)
     print(', '.join(f'{n} {s.lower()}' for s, n in sorted(counts.items())) or
           'no test ran')
     return 0 if counts and set(counts) <= {'PASS', 'SKIP'} else 1
