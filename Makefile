@@ -1,7 +1,7 @@
 # mmu-notifier series: see README.md.  Every target is a script in scripts/.
 S := scripts
 
-.PHONY: help deps tree apply export check demo
+.PHONY: help deps tree apply export check demo bench bloat
 help:
 	@echo "make demo     fetch the base, apply the series, build the UML lockdep"
 	@echo "              kernel, run the series' KUnit suite and show the results"
@@ -10,6 +10,8 @@ help:
 	@echo "make export   regenerate patches/ from the workspace branch"
 	@echo "make apply KERNEL_TREE=/path   apply the series to your own tree"
 	@echo "make deps     install the Debian packages the project needs"
+	@echo "make bench    time reclaim with a waiting vs a declining subscriber"
+	@echo "make bloat    size cost of the series in a production-like config"
 
 deps:
 	@$(S)/deps.sh
@@ -29,3 +31,9 @@ check:
 
 demo:
 	@$(S)/demo.sh
+
+bench:
+	@$(S)/bench.sh
+
+bloat:
+	@$(S)/bloat.sh

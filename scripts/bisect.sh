@@ -18,16 +18,35 @@ tip=$(git -C "$tree" rev-parse HEAD)
 mapfile -t commits < <(git -C "$tree" rev-list --reverse "$BASE_TAG..$tip")
 trap 'git -C "$tree" checkout -q --detach "$tip"' EXIT
 
-# Objects built by this configuration from .c files that the range touches.
+# Is OBJ built at the current checkout?  The nearest Makefile that names it
+# says: "foo-$(CONFIG_BAR) += ... OBJ" needs CONFIG_BAR in $build/.config.
+configured() {
+	local dir=${1%/*} rel=${1##*/} sym
+	while ! grep -qs "$rel" "$tree/$dir/Makefile"; do
+		[ "$dir" != "${dir%/*}" ] || return 0
+		rel=${dir##*/}/$rel
+		dir=${dir%/*}
+	done
+	sym=$(awk -v o="$rel" '
+		{ line = line " " $0 }
+		/\\$/ { sub(/\\$/, "", line); next }
+		{ n = split(line, w, /[ \t]+/)
+		  for (i = 1; i <= n; i++) if (w[i] == o) { print w[2]; exit }
+		  line = "" }' "$tree/$dir/Makefile" | grep -oE 'CONFIG_[A-Z0-9_]+' || true)
+	[ -z "$sym" ] || grep -qE "^$sym=[ym]" "$build/.config"
+}
+
+# Objects of the .c files that the range touches that this configuration
+# builds: built at the tip (in the full build) and configured here.
 objects() {
 	local f
 	git -C "$tree" diff --name-only --diff-filter=d "$@" -- '*.c' |
 		while read -r f; do
-			[ -f "$full/${f%.c}.o" ] && echo "${f%.c}.o"
+			[ -f "$tree/$f" ] && [ -f "$full/${f%.c}.o" ] &&
+				configured "${f%.c}.o" && echo "${f%.c}.o"
 		done
 	return 0
 }
-all=$(objects "$BASE_TAG" "$tip")
 
 # Build objects at the current checkout; print their normalized warnings.
 build() {
@@ -44,14 +63,19 @@ build() {
 		sort -u || true
 }
 
-cp "$full/.config" "$build/.config"
-make -C "$tree" -s ARCH="$arch" O="$build" CC="ccache gcc" olddefconfig >/dev/null
-git -C "$tree" checkout -q --detach "$BASE_TAG"
-# shellcheck disable=SC2086 # one object per word
-base_warnings=$(build base $all)
+# Check REV out, with the full build's configuration made to fit it.
+checkout() {
+	git -C "$tree" checkout -q --detach "$1"
+	cp "$full/.config" "$build/.config"
+	make -C "$tree" -s ARCH="$arch" O="$build" CC="ccache gcc" olddefconfig >/dev/null
+}
+
+checkout "$BASE_TAG"
+# shellcheck disable=SC2046 # one object per word
+base_warnings=$(build base $(objects "$BASE_TAG" "$tip"))
 new=0
 for c in "${commits[@]}"; do
-	git -C "$tree" checkout -q --detach "$c"
+	checkout "$c"
 	subject=$(git -C "$tree" log -1 --format='%h %s' "$c")
 	objs=$(objects "$c^" "$c")
 	git -C "$tree" diff --quiet "$c^" "$c" -- '*.h' || objs="$objs $(objects "$BASE_TAG" "$c")"

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Kernel builds (UML and x86_64), QEMU, Sphinx, sparse, ccache, linting.
 PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
-	python3 python3-sphinx python3-sphinx-rtd-theme python3-yaml
+	python3 python3-ply python3-git python3-sphinx python3-sphinx-rtd-theme python3-yaml
 	qemu-system-x86 sparse ccache git xz-utils shellcheck)
 
 mkdir -p "$WORK"

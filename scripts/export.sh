@@ -17,9 +17,15 @@ count=$(git -C "$TREE" rev-list --count "$BASE_TAG..$BRANCH")
 if [ "$count" -gt 0 ]; then
 	# The cover letter's subject and body come from cover-letter.in, its
 	# date from the newest patch, so that the output is stable.
+	# Recipients: scripts/get_maintainer.pl on the whole series.
+	git -C "$TREE" format-patch -q -o "$out/gm" "$BASE_TAG..$BRANCH"
+	mapfile -t to < <(cd "$TREE" && ./scripts/get_maintainer.pl --no-rolestats \
+		--no-git-fallback "$out"/gm/*.patch 2>/dev/null | sed 's/^/--cc=/')
+	rm -rf "$out/gm"
 	git -C "$TREE" -c branch."$BRANCH".description="$(cat "$PATCHES/cover-letter.in")" \
 		format-patch -q -o "$out" --zero-commit --no-signature --base="$BASE_TAG" \
-		--cover-letter --cover-from-description=subject "$BASE_TAG..$BRANCH"
+		--cover-letter --cover-from-description=subject "${to[@]}" \
+		"$BASE_TAG..$BRANCH"
 	date=$(git -C "$TREE" log -1 --format=%aD "$BRANCH")
 	sed -i "s/^Date: .*/Date: $date/" "$out/0000-cover-letter.patch"
 fi

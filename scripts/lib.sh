@@ -21,6 +21,11 @@ BRANCH=series
 IDENT_NAME="mmu-notifier series"
 IDENT_EMAIL="mmu-notifier-series@users.noreply.invalid"
 
+# Debian's python3 first: the kernel's helpers (spdxcheck.py, kernel-doc,
+# Sphinx) need the modules scripts/deps.sh installs from Debian, which
+# another python3 earlier in PATH (pyenv, a venv) does not see.
+export PATH=/usr/bin:$PATH
+
 export CCACHE_DIR=${CCACHE_DIR:-/var/cache/mmu-notifier-series/ccache}
 export CCACHE_BASEDIR=$ROOT
 export CCACHE_NOHASHDIR=1
@@ -78,3 +83,5 @@ The full log is $WORK/apt.log. Check that Debian's archive is reachable (apt-get
 
 # The series' own KUnit suite, once the suite patch adds it.
 SUITE_KUNITCONFIG=mm/.kunitconfig
+# The i915 mock selftest of the userptr notifier, once the i915 patch adds it.
+I915_SELFTEST=drivers/gpu/drm/i915/gem/selftests/i915_gem_userptr.c

@@ -15,7 +15,7 @@ provoke=--kernel_args=test_mmu_notifier.provoke=1
 KLOG=reports-list-$arch "$here/kunit.sh" "$arch" exec --list_tests \
 	'mmu_notifier_reports.*' >"$LOGS/reports-list-$arch.txt" 2>&1 ||
 	die "could not list the suite's cases (see $LOGS/reports-list-$arch.txt)"
-listed=$(grep -o 'mmu_notifier_reports\.[a-z0-9_]*' "$LOGS/reports-list-$arch.txt" | sort -u)
+listed=$(grep -xE 'mmu_notifier_reports\.[a-z0-9_]+' "$LOGS/reports-list-$arch.txt" | sort -u)
 expected=$(grep -v '^#' "$table" | cut -f1 | sort -u)
 [ -n "$listed" ] || die "the kernel lists no mmu_notifier_reports cases"
 missing=$(comm -23 <(echo "$listed") <(echo "$expected"))
