@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bisectability: after every patch of the series, rebuild the objects it
-# touches with W=1 and sparse (C=1) for ARCH, and fail on a build error or on
-# a warning that the same object does not have on the base.
+# touches (all the series' objects so far, if it changes a header, Kconfig
+# or Makefile) with W=1 and sparse (C=1) for ARCH, and fail on a build error
+# or on a warning that the same object does not have on the base.
 # Needs the full KUnit build of ARCH (kunit.sh) for its .config and to know
 # which objects the configuration builds.  Usage: bisect.sh um|x86_64
 set -euo pipefail
@@ -18,24 +19,6 @@ tip=$(git -C "$tree" rev-parse HEAD)
 mapfile -t commits < <(git -C "$tree" rev-list --reverse "$BASE_TAG..$tip")
 trap 'git -C "$tree" checkout -q --detach "$tip"' EXIT
 
-# Is OBJ built at the current checkout?  The nearest Makefile that names it
-# says: "foo-$(CONFIG_BAR) += ... OBJ" needs CONFIG_BAR in $build/.config.
-configured() {
-	local dir=${1%/*} rel=${1##*/} sym
-	while ! grep -qs "$rel" "$tree/$dir/Makefile"; do
-		[ "$dir" != "${dir%/*}" ] || return 0
-		rel=${dir##*/}/$rel
-		dir=${dir%/*}
-	done
-	sym=$(awk -v o="$rel" '
-		{ line = line " " $0 }
-		/\\$/ { sub(/\\$/, "", line); next }
-		{ n = split(line, w, /[ \t]+/)
-		  for (i = 1; i <= n; i++) if (w[i] == o) { print w[2]; exit }
-		  line = "" }' "$tree/$dir/Makefile" | grep -oE 'CONFIG_[A-Z0-9_]+' || true)
-	[ -z "$sym" ] || grep -qE "^$sym=[ym]" "$build/.config"
-}
-
 # Objects of the .c files that the range touches that this configuration
 # builds: built at the tip (in the full build) and configured here.
 objects() {
@@ -43,7 +26,7 @@ objects() {
 	git -C "$tree" diff --name-only --diff-filter=d "$@" -- '*.c' |
 		while read -r f; do
 			[ -f "$tree/$f" ] && [ -f "$full/${f%.c}.o" ] &&
-				configured "${f%.c}.o" && echo "${f%.c}.o"
+				configured "$tree" "$build" "${f%.c}.o" && echo "${f%.c}.o"
 		done
 	return 0
 }
@@ -78,7 +61,8 @@ for c in "${commits[@]}"; do
 	checkout "$c"
 	subject=$(git -C "$tree" log -1 --format='%h %s' "$c")
 	objs=$(objects "$c^" "$c")
-	git -C "$tree" diff --quiet "$c^" "$c" -- '*.h' || objs="$objs $(objects "$BASE_TAG" "$c")"
+	git -C "$tree" diff --quiet "$c^" "$c" -- '*.h' '*Kconfig*' '*Makefile' ||
+		objs="$objs $(objects "$BASE_TAG" "$c")"
 	# shellcheck disable=SC2086
 	objs=$(printf '%s\n' $objs | sort -u)
 	# shellcheck disable=SC2086

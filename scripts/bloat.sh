@@ -24,6 +24,9 @@ make -C "$tree" -s O="$build" CC="ccache gcc" x86_64_defconfig >/dev/null
 "$tree/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" \
 	"$CONFIGS/production.config" >/dev/null
 make -C "$tree" -s O="$build" CC="ccache gcc" olddefconfig >/dev/null
+mapfile -t objs < <(for o in "${objs[@]}"; do
+	configured "$tree" "$build" "$o" && echo "$o"
+done)
 for rev in base tip; do
 	git -C "$tree" checkout -q --detach "$([ $rev = base ] && echo "$BASE_TAG" || echo "$tip")"
 	make -C "$tree" -s O="$build" CC="ccache gcc" -j"$(nproc)" "${objs[@]}"

@@ -13,6 +13,9 @@ mkdir -p "$LOGS"
 # without line numbers and tree paths, one per line.
 sphinx() {
 	local tree=$1 out=$2 log=$2.log
+	# From scratch: an incremental Sphinx build repeats no warning of the
+	# documents it does not reread.
+	rm -rf "$out"
 	make -C "$tree" -s O="$out" SPHINXDIRS=mm htmldocs >"$log" 2>&1 || {
 		tail -n 30 "$log" >&2
 		die "the Sphinx build of Documentation/mm failed in $tree (log: $log)"

@@ -85,3 +85,22 @@ The full log is $WORK/apt.log. Check that Debian's archive is reachable (apt-get
 SUITE_KUNITCONFIG=mm/.kunitconfig
 # The i915 mock selftest of the userptr notifier, once the i915 patch adds it.
 I915_SELFTEST=drivers/gpu/drm/i915/gem/selftests/i915_gem_userptr.c
+
+# configured TREE BUILD OBJ: does BUILD's .config build OBJ of TREE?  The
+# nearest Makefile that names OBJ says: "foo-$(CONFIG_BAR) += ... OBJ"
+# needs CONFIG_BAR; "foo-y" or no such line, always.
+configured() {
+	local tree=$1 config=$2/.config dir=${3%/*} rel=${3##*/} sym
+	while ! grep -qs "$rel" "$tree/$dir/Makefile"; do
+		[ "$dir" != "${dir%/*}" ] || return 0
+		rel=${dir##*/}/$rel
+		dir=${dir%/*}
+	done
+	sym=$(awk -v o="$rel" '
+		{ line = line " " $0 }
+		/\\$/ { sub(/\\$/, "", line); next }
+		{ n = split(line, w, /[ \t]+/)
+		  for (i = 1; i <= n; i++) if (w[i] == o) { print w[2]; exit }
+		  line = "" }' "$tree/$dir/Makefile" | grep -oE 'CONFIG_[A-Z0-9_]+' || true)
+	[ -z "$sym" ] || grep -qE "^$sym=[ym]" "$config"
+}
