@@ -32,7 +32,7 @@ if [ ${#patches[@]} -gt 0 ] &&
 	! git -C "$tree" am -q --committer-date-is-author-date "${patches[@]}" \
 		>"$WORK/am.log" 2>&1; then
 	failed=$(sed -n 's/^Patch failed at [0-9]* //p' "$WORK/am.log")
-	cat "$WORK/am.log" >&2
+	grep -E '^(error|fatal):' "$WORK/am.log" >&2 || cat "$WORK/am.log" >&2
 	git -C "$tree" am --abort
 	git -C "$tree" checkout -q "$orig"
 	git -C "$tree" branch -q -D "$name"

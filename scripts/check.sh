@@ -68,8 +68,10 @@ npatches=$(git -C "$CHECK_TREE" rev-list --count "$BASE_TAG..HEAD")
 run_check tooling shellcheck "$here"/*.sh .ci/run
 if [ "$npatches" -gt 0 ]; then
 	run_check checkpatch "$here/checkpatch.sh"
+	run_check kernel-doc "$here/kerneldoc.sh"
 else
 	skip_check checkpatch "the series is empty"
+	skip_check kernel-doc "the series is empty"
 fi
 for arch in um x86_64; do
 	run_check "kunit-$arch" kunit_check "$arch"

@@ -58,7 +58,7 @@ require_clean() {
 		die "$1 is not a git tree"
 	[ -z "$dirty" ] || die "$1 has uncommitted changes:
 $dirty
-Commit them (and 'make export') or stash them, then run this again."
+Commit or stash them, then run this again."
 }
 
 # git with the project identity, for commits made by the tooling.

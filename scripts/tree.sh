@@ -10,8 +10,13 @@ require_clean "$TREE"
 git -C "$TREE" checkout -q --detach "$BASE_TAG"
 git -C "$TREE" branch -q -D "$BRANCH.new" 2>/dev/null || true
 "$(dirname "$0")/apply.sh" "$TREE" "$BASE_TAG" "$BRANCH.new"
+# Authors, messages and diffs of the commits since the base: what
+# `make export` would write.
+content() {
+	git -C "$TREE" log -p --format='%an <%ae>%n%B' "$BASE_TAG..$1"
+}
 if git -C "$TREE" rev-parse -q --verify "refs/heads/$BRANCH" >/dev/null &&
-	! git -C "$TREE" diff --quiet "$BRANCH" "$BRANCH.new"; then
+	[ "$(content "$BRANCH")" != "$(content "$BRANCH.new")" ]; then
 	backup="backup/$BRANCH-$(date +%Y%m%d-%H%M%S)"
 	git -C "$TREE" branch -q -m "$BRANCH" "$backup"
 	note "the old '$BRANCH' differed from patches/: kept as branch '$backup'"
