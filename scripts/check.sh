@@ -65,7 +65,7 @@ run_check apply "$here/checktree.sh"
 [ "$failed" -eq 0 ] || summary || exit 1
 npatches=$(git -C "$CHECK_TREE" rev-list --count "$BASE_TAG..HEAD")
 
-run_check tooling shellcheck "$here"/*.sh .ci/run
+run_check tooling shellcheck "$here"/*.sh "$ROOT/.ci/run"
 if [ "$npatches" -gt 0 ]; then
 	run_check checkpatch "$here/checkpatch.sh"
 	run_check kernel-doc "$here/kerneldoc.sh"

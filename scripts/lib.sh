@@ -61,11 +61,6 @@ $dirty
 Commit or stash them, then run this again."
 }
 
-# git with the project identity, for commits made by the tooling.
-git_ident() {
-	git -c user.name="$IDENT_NAME" -c user.email="$IDENT_EMAIL" "$@"
-}
-
 # Install Debian packages (arguments are apt package specs), or say how to.
 apt_install() {
 	if [ "$(id -u)" != 0 ]; then
