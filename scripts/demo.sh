@@ -30,6 +30,6 @@ while IFS=$'\t' read -r case report; do
 	case "$case" in '' | '#'*) continue ;; esac
 	echo
 	echo "-- ${case#*.}: the report, from $LOGS/report-um-${case#*.}.log"
-	grep -E -m1 -A 14 "$report" "$LOGS/report-um-${case#*.}.log" | sed 's/^/   /' || true
+	grep -E -m1 -B 2 -A 12 "$report" "$LOGS/report-um-${case#*.}.log" | sed 's/^/   /' || true
 done <"$CONFIGS/expected-reports"
 exit "$status"

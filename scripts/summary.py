@@ -23,8 +23,8 @@ def descriptions(tree):
     except OSError:
         return {}
     found = {}
-    for m in re.finditer(r'/\*(.*?)\*/\s*static void (\w+)\(struct kunit \*\w+\)',
-                         src, re.S):
+    for m in re.finditer(r'/\*((?:(?!\*/).)*)\*/\s*'
+                         r'static void (\w+)\(struct kunit \*\w+\)', src, re.S):
         text = ' '.join(l.strip(' *') for l in m.group(1).splitlines()).strip()
         found[m.group(2)] = re.split(r'(?<=\.)\s', text, 1)[0]
     return found
