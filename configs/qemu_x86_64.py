@@ -4,8 +4,7 @@
 # Differs from kunit.py's own x86_64.py in one thing: no '-bios qboot.rom'
 # (QEMU's default SeaBIOS instead; see README.md for what was measured).
 # TCG, not KVM: the project's machines have a /dev/kvm on which the guest
-# never prints a line.  Every boot also runs i915's mock selftest of the
-# userptr notifier (it needs no GPU; i915 then does not register itself).
+# never prints a line.
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='x86_64',
@@ -14,6 +13,5 @@ CONFIG_SERIAL_8250=y
 CONFIG_SERIAL_8250_CONSOLE=y''',
 			   qemu_arch='x86_64',
 			   kernel_path='arch/x86/boot/bzImage',
-			   kernel_command_line='console=ttyS0 i915.mock_selftests=-1 '
-					     'i915.st_filter=i915_gem_userptr_mock_selftests/igt_userptr_mayfail',
+			   kernel_command_line='console=ttyS0',
 			   extra_qemu_params=[])

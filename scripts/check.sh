@@ -32,7 +32,7 @@ kunit_check() {
 }
 
 # i915's mock selftest of the userptr notifier ran in the x86_64 KUnit boot
-# (configs/qemu_x86_64.py asks for it) and did not fail.
+# (kunit.sh asks for it) and did not fail.
 i915_check() {
 	local log=$LOGS/kunit-x86_64.log
 	grep 'i915: Running i915_gem_userptr_mock_selftests/igt_userptr_mayfail' "$log" &&

@@ -13,10 +13,9 @@ while read -r patch; do
 	ignore=()
 	if [ -f "$exceptions" ]; then
 		while read -r glob type _; do
-			case "$glob" in '' | '#'*) continue ;; esac
 			# shellcheck disable=SC2254 # the glob is meant to match
 			case "$name" in $glob) ignore+=(--ignore "$type") ;; esac
-		done <"$exceptions"
+		done < <(rows "$exceptions")
 	fi
 	out=$("$tree/scripts/checkpatch.pl" --strict --show-types --no-summary \
 		"${ignore[@]}" "$patch" 2>&1) && continue

@@ -27,9 +27,8 @@ echo
 echo "== Cases that provoke a report, one boot each (test_mmu_notifier.provoke=1)"
 "$here/reports.sh" um || status=1
 while IFS=$'\t' read -r case report; do
-	case "$case" in '' | '#'*) continue ;; esac
 	echo
 	echo "-- ${case#*.}: the report, from $LOGS/report-um-${case#*.}.log"
 	grep -E -m1 -B 2 -A 12 "$report" "$LOGS/report-um-${case#*.}.log" | sed 's/^/   /' || true
-done <"$CONFIGS/expected-reports"
+done < <(rows "$CONFIGS/expected-reports")
 exit "$status"

@@ -40,15 +40,21 @@ note() {
 	printf '==> %s\n' "$*" >&2
 }
 
+# rows FILE: the lines of one of the project's data files (patches/series,
+# checkpatch.exceptions, configs/expected-reports) that are neither empty
+# nor comments.
+rows() {
+	grep -vE '^[[:space:]]*(#|$)' "$1" || true
+}
+
 # The patch files of the series, in order, one path per line.
 series_patches() {
 	local p
 	[ -f "$PATCHES/series" ] || die "$PATCHES/series is missing: restore it with 'git checkout patches/series'"
 	while read -r p; do
-		case "$p" in '' | '#'*) continue ;; esac
 		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which is not in patches/"
 		printf '%s\n' "$PATCHES/$p"
-	done <"$PATCHES/series"
+	done < <(rows "$PATCHES/series")
 }
 
 # Refuse to touch a tree with uncommitted changes to tracked files.

@@ -16,7 +16,7 @@ KLOG=reports-list-$arch "$here/kunit.sh" "$arch" exec --list_tests \
 	'mmu_notifier_reports.*' >"$LOGS/reports-list-$arch.txt" 2>&1 ||
 	die "could not list the suite's cases (see $LOGS/reports-list-$arch.txt)"
 listed=$(grep -xE 'mmu_notifier_reports\.[a-z0-9_]+' "$LOGS/reports-list-$arch.txt" | sort -u)
-expected=$(grep -v '^#' "$table" | cut -f1 | sort -u)
+expected=$(rows "$table" | cut -f1 | sort -u)
 [ -n "$listed" ] || die "the kernel lists no mmu_notifier_reports cases"
 missing=$(comm -23 <(echo "$listed") <(echo "$expected"))
 [ -z "$missing" ] || die "cases with no expected report in $table:
@@ -24,7 +24,6 @@ $missing"
 
 bad=0
 while IFS=$'\t' read -r case report; do
-	case "$case" in '' | '#'*) continue ;; esac
 	log=report-$arch-${case#*.}
 	if KLOG=$log "$here/kunit.sh" "$arch" exec "$provoke" "$case" \
 		>"$LOGS/$log.out" 2>&1 &&
@@ -35,5 +34,5 @@ while IFS=$'\t' read -r case report; do
 		grep -E '^\s*(# |not ok|\[FAILED\])' "$LOGS/$log.out" | head -n 10 || true
 		bad=$((bad + 1))
 	fi
-done <"$table"
+done < <(rows "$table")
 [ "$bad" -eq 0 ] || die "$bad provoking cases failed on $arch"
