@@ -4,6 +4,7 @@
 # MADV_PAGEOUT timings of the suite's benchmark case.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+mkdir -p "$LOGS"
 
 [ -x "$BUILD/um/linux" ] || die "no UML kernel in $BUILD/um: run 'make demo' or 'make check' first"
 KLOG=bench-um "$(dirname "$0")/kunit.sh" um exec \

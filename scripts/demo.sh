@@ -2,33 +2,41 @@
 # The main job: fetch the base, apply the series, build the UML lockdep
 # kernel, run the series' KUnit suite and print what each case proves,
 # then boot once per provoking case and show the report it provokes.
+# It stops at the first step that fails and names that step's log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
+mkdir -p "$LOGS"
 
-"$here/deps.sh"
-"$here/base.sh"
-"$here/checktree.sh"
-if [ ! -f "$CHECK_TREE/$SUITE_KUNITCONFIG" ]; then
-	note "the series has no KUnit suite yet: running the existing mm suites only"
-	glob='*'
-else
-	glob='mmu_notifier*'
-fi
-note "building the UML lockdep kernel and running '$glob' (a few minutes cold)"
-status=0
-"$here/kunit.sh" um run --json="$LOGS/demo.json" "$glob" >"$LOGS/demo.log" 2>&1 || status=$?
+# step WHAT LOG COMMAND...: run COMMAND with its output in LOG; if it
+# fails, say what failed and where its log is, and stop.
+step() {
+	local what=$1 log=$2
+	shift 2
+	note "$what (log: $log)"
+	"$@" >"$log" 2>&1 && return 0
+	tail -n 15 "$log" | sed 's/^/    /' >&2
+	die "$what failed; the whole log is $log"
+}
+
+step "installing what the project needs" "$LOGS/demo-deps.log" "$here/deps.sh"
+step "making the base tree" "$LOGS/demo-base.log" "$here/base.sh"
+step "applying patches/ to the base" "$LOGS/demo-apply.log" "$here/checktree.sh"
+[ -f "$CHECK_TREE/$SUITE_KUNITCONFIG" ] ||
+	die "the series in patches/ has no KUnit suite ($SUITE_KUNITCONFIG): nothing to show"
+step "building the UML lockdep kernel and running 'mmu_notifier*' (a few minutes cold)" \
+	"$LOGS/demo.log" "$here/kunit.sh" um run --json="$LOGS/demo.json" 'mmu_notifier*'
+
 echo
 echo "== The suite, case by case (kernel log: $LOGS/kunit-um.log)"
-"$here/summary.py" "$LOGS/demo.json" "$CHECK_TREE" || status=1
-[ -f "$CHECK_TREE/$SUITE_KUNITCONFIG" ] || exit "$status"
+"$here/summary.py" "$LOGS/demo.json" "$CHECK_TREE" ||
+	die "a case of the suite did not pass (above); kernel log: $LOGS/kunit-um.log"
 
 echo
 echo "== Cases that provoke a report, one boot each (test_mmu_notifier.provoke=1)"
-"$here/reports.sh" um || status=1
+"$here/reports.sh" um
 while IFS=$'\t' read -r case report; do
 	echo
 	echo "-- ${case#*.}: the report, from $LOGS/report-um-${case#*.}.log"
-	grep -E -m1 -B 2 -A 12 "$report" "$LOGS/report-um-${case#*.}.log" | sed 's/^/   /' || true
+	grep -E -m1 -B 2 -A 12 "$report" "$LOGS/report-um-${case#*.}.log" | sed 's/^/   /'
 done < <(rows "$CONFIGS/expected-reports")
-exit "$status"

@@ -5,6 +5,7 @@
 # cases must all be listed there.  Usage: reports.sh um|x86_64
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+mkdir -p "$LOGS"
 here=$(dirname "$0")
 
 arch=${1:?usage: reports.sh um|x86_64}
