@@ -1,7 +1,7 @@
 # mmu-notifier series: see README.md.  Every target is a script in scripts/.
 S := scripts
 
-.PHONY: help deps tree apply export check demo bench bloat
+.PHONY: help deps tree apply export check demo bench bloat igt check-stable mail
 help:
 	@echo "make demo     fetch the base, apply the series, build the UML lockdep"
 	@echo "              kernel, run the series' KUnit suite and show the results"
@@ -9,9 +9,15 @@ help:
 	@echo "make tree     (re)make the workspace tree work/linux with the series"
 	@echo "make export   regenerate patches/ from the workspace branch"
 	@echo "make apply KERNEL_TREE=/path   apply the series to your own tree"
+	@echo "make mail     the series as mail, one set per line of patches/sets,"
+	@echo "              in work/mail (MAIL_DIR=...), from your git identity"
 	@echo "make deps     install the Debian packages the project needs"
 	@echo "make bench    time reclaim with a waiting vs a declining subscriber"
 	@echo "make bloat    size cost of the series in a production-like config"
+	@echo "make igt      on a machine with an Intel GPU, as root: IGT's userptr"
+	@echo "              tests under memory pressure on the series' lockdep kernel"
+	@echo "make check-stable   patch 1 on Debian's 6.1 LTS: applies, builds W=1,"
+	@echo "              its KUnit case fails without it and passes with it"
 
 deps:
 	@$(S)/deps.sh
@@ -37,3 +43,12 @@ bench:
 
 bloat:
 	@$(S)/bloat.sh
+
+igt:
+	@$(S)/igt.sh
+
+check-stable:
+	@$(S)/stable.sh
+
+mail:
+	@$(S)/mail.sh

@@ -8,8 +8,8 @@ benchmark case printed "bench: CASE key=value ...".  Each figure is the
 median over the boots, with the range (min-max) for the time.  Then, for
 the cases both kernels ran, the ratio of the medians and whether the two
 kernels' run-to-run ranges overlap, and, for each CASE-wait /
-CASE-decline pair, how much sooner the declining subscriber let reclaim
-reach its target.
+CASE-decline pair, the ratio of the times reclaim took to reach its
+target with a declining and with a waiting subscriber.
 """
 import glob
 import os
@@ -79,8 +79,8 @@ def main(argv):
         if case.endswith('-wait') and case[:-5] + '-decline' in data[last]:
             w = [b['us'] for b in data[last][case]]
             d = [b['us'] for b in data[last][case[:-5] + '-decline']]
-            print(f'{case[:-5]}: waiting {ms(w):.1f} ms, declining {ms(d):.1f} ms '
-                  f'({ms(w) / ms(d):.1f}x sooner)')
+            print(f'{case[:-5]}: waiting {ms(w):.1f} ms, declining {ms(d):.1f} ms, '
+                  f'declining/waiting {ms(d) / ms(w):.4f}')
     return 0
 
 

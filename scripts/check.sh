@@ -66,6 +66,8 @@ run_check apply "$here/checktree.sh"
 npatches=$(git -C "$CHECK_TREE" rev-list --count "$BASE_TAG..HEAD")
 
 run_check tooling shellcheck "$here"/*.sh "$ROOT/.ci/run"
+run_check igt-tooling "$here/igtcheck.sh"
+run_check mail "$here/mailcheck.sh"
 if [ "$npatches" -gt 0 ]; then
 	run_check checkpatch "$here/checkpatch.sh"
 	run_check kernel-doc "$here/kerneldoc.sh"

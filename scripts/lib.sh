@@ -82,6 +82,77 @@ The full log is $WORK/apt.log. Check that Debian's archive is reachable (apt-get
 	fi
 }
 
+# base_tree PKG VERSION TARBALL DIR PIN TARGET: install Debian's PKG at
+# VERSION (pinned as PIN, "VAR in FILE"; the newest one, with a warning, if
+# it has left the archive) and unpack its TARBALL, once, into DIR as a git
+# repository tagged $BASE_TAG.  TARGET is the make target that runs this.
+base_tree() {
+	local pkg=$1 want=$2 tarball=$3 dir=$4 pin=$5 target=$6
+	local newest version date tree_version
+
+	# 1. The package, pinned.
+	if [ "$(pkg_version "$pkg")" != "$want" ]; then
+		[ "$(id -u)" = 0 ] || die "$pkg $want is not installed.
+Install it as root: apt-get install $pkg=$want"
+		apt-get update -qq >"$WORK/apt.log" 2>&1 ||
+			die "apt-get update failed (see $WORK/apt.log): is Debian's archive reachable?"
+		if apt-cache madison "$pkg" | awk '{print $3}' | grep -qxF "$want"; then
+			apt_install "$pkg=$want"
+		else
+			newest=$(apt-cache madison "$pkg" | awk 'NR==1 {print $3}')
+			[ -n "$newest" ] || die "Debian offers no $pkg at all: check apt sources"
+			cat >&2 <<-MSG
+			######################################################################
+			WARNING: $pkg $want has left Debian's archive.
+			WARNING: using the newest one, $newest, instead. The series was
+			WARNING: tested on $want; the apply step below shows whether
+			WARNING: it still applies. Update $pin.
+			######################################################################
+			MSG
+			apt_install "$pkg=$newest"
+		fi
+	fi
+	version=$(pkg_version "$pkg")
+	[ -f "$tarball" ] || die "$pkg is installed but $tarball is missing: reinstall it (apt-get install --reinstall $pkg)"
+
+	# 2. The pristine tree as a git repository, made once.
+	if [ -e "$dir" ] && ! git -C "$dir" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1; then
+		die "$dir exists but has no '$BASE_TAG' tag: it is not a workspace made by this script.
+Move it away (or delete it if it holds nothing of yours) and run 'make $target' again."
+	fi
+	if [ ! -e "$dir" ]; then
+		note "unpacking $tarball ($version)"
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		tar -xJf "$tarball" -C "$dir.tmp" --strip-components=1
+		# A fixed identity and date make the base commit the same on every
+		# machine for the same package version.
+		date=$(date -u -d "@$(stat -c %Y "$tarball")" +%FT%TZ)
+		(
+			cd "$dir.tmp" || exit
+			git init -q -b pristine
+			git config user.name "$IDENT_NAME"
+			git config user.email "$IDENT_EMAIL"
+			git config gc.auto 0
+			# Debian's top-level .gitignore ignores every top-level path.
+			git add -A -f
+			GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
+				git commit -q -m "Linux $version from Debian's $pkg"
+			GIT_COMMITTER_DATE=$date git tag -a -m "$pkg $version" "$BASE_TAG"
+		)
+		mv "$dir.tmp" "$dir"
+	fi
+	tree_version=$(git -C "$dir" tag -l --format='%(contents:subject)' "$BASE_TAG")
+	[ "$tree_version" = "$pkg $version" ] ||
+		die "the workspace base is '$tree_version' but '$pkg $version' is installed.
+Move $dir away and run 'make $target' again to rebuild it on the installed base."
+}
+
+# pkg_version PKG: the installed version of Debian package PKG, or nothing.
+pkg_version() {
+	dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true
+}
+
 # The series' own KUnit suite, once the suite patch adds it.
 SUITE_KUNITCONFIG=mm/.kunitconfig
 # The i915 mock selftest of the userptr notifier, once the i915 patch adds it.

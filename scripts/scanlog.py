@@ -27,20 +27,30 @@ PREFIX = re.compile(r'^(\[[\d:. ]+\]\s*)*')
 CONTEXT = 12
 
 
+def read_log(path):
+    """The lines of the kernel log PATH without the prefixes; OSError if unreadable."""
+    with open(path, errors='replace') as f:
+        return [PREFIX.sub('', l.rstrip('\n')) for l in f]
+
+
+def is_report(line):
+    """Does LINE start a kernel report, other than a known one?"""
+    return bool(REPORT.search(line)) and not any(k.search(line) for k in KNOWN)
+
+
 def main(argv):
     if len(argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
         return 2
     try:
-        with open(argv[1], errors='replace') as f:
-            lines = [PREFIX.sub('', l.rstrip('\n')) for l in f]
+        lines = read_log(argv[1])
     except OSError as e:
         print(f'scanlog.py: cannot read the kernel log: {e}', file=sys.stderr)
         return 1
     expected = re.compile(argv[2]) if len(argv) == 3 else None
     unexpected, seen_expected = [], 0
     for i, line in enumerate(lines):
-        if not REPORT.search(line) or any(k.search(line) for k in KNOWN):
+        if not is_report(line):
             continue
         if expected and expected.search(line):
             seen_expected += 1
