@@ -9,11 +9,7 @@ PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
 	qemu-system-x86 sparse ccache git git-email libmailtools-perl libauthen-sasl-perl libio-socket-ssl-perl xz-utils shellcheck)
 
 mkdir -p "$WORK"
-missing=()
-for p in "${PKGS[@]}"; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
-		missing+=("$p")
-done
+mapfile -t missing < <(missing_pkgs "${PKGS[@]}")
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 mkdir -p "$CCACHE_DIR"
 note "all ${#PKGS[@]} packages present; ccache in $CCACHE_DIR"

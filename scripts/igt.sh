@@ -145,11 +145,7 @@ debug_locks() {
 
 # Everything else is here: install what building and running need.
 mkdir -p "$WORK" "$LOGS"
-missing=()
-for p in "${IGT_PKGS[@]}"; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
-		missing+=("$p")
-done
+mapfile -t missing < <(missing_pkgs "${IGT_PKGS[@]}")
 if [ ${#missing[@]} -gt 0 ] && ! (apt_install "${missing[@]}"); then
 	skip "IGT's build dependencies are missing and could not be installed: ${missing[*]}" \
 		"Install them: apt-get install ${missing[*]}"

@@ -148,6 +148,16 @@ Move it away (or delete it if it holds nothing of yours) and run 'make $target' 
 Move $dir away and run 'make $target' again to rebuild it on the installed base."
 }
 
+# missing_pkgs PKG...: the Debian packages among PKG that are not
+# installed, one per line.
+missing_pkgs() {
+	local p
+	for p; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed' || echo "$p"
+	done
+}
+
 # pkg_version PKG: the installed version of Debian package PKG, or nothing.
 pkg_version() {
 	dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true
