@@ -26,8 +26,10 @@ run)
 	args+=(--jobs="$(nproc)" --make_options="CC=ccache gcc"
 		--kunitconfig="$CONFIGS/lockdep.config")
 	# On x86_64 the run's boot also runs i915's mock selftest of the
-	# userptr notifier (it needs no GPU; i915 then does not register).
+	# userptr notifier (it needs no GPU; i915 then does not register),
+	# and the kernel is the one hmm.sh boots again to run hmm-tests.
 	[ "$arch" = um ] || args+=(--kunitconfig="$CONFIGS/x86_64-i915.config"
+		--kunitconfig="$CONFIGS/x86_64-hmm.config"
 		--kernel_args=i915.mock_selftests=-1
 		--kernel_args=i915.st_filter=i915_gem_userptr_mock_selftests/igt_userptr_mayfail)
 	[ ! -f "$tree/$SUITE_KUNITCONFIG" ] ||

@@ -61,7 +61,7 @@ result PASS base "$start" "$(git -C "$tree" tag -l --format='%(contents:subject)
 
 # 2. Patch 1 alone, on a fresh branch: plain `git am`, else `git am -3`.
 start=$SECONDS
-patch1=$(series_patches | head -n 1)
+patch1=$(series_patches | sed -n 1p)	# sed reads it all: no SIGPIPE under pipefail
 [ -n "$patch1" ] || die "patches/series lists no patch"
 git -C "$tree" am --abort >/dev/null 2>&1 || true
 require_clean "$tree"
