@@ -1,7 +1,7 @@
 # mmu-notifier series: see README.md.  Every target is a script in scripts/.
 S := scripts
 
-.PHONY: help deps tree apply export check demo bench bloat igt check-stable mail
+.PHONY: help deps tree apply export check demo bench bloat igt check-stable mail audit
 help:
 	@echo "make demo     fetch the base, apply the series, build the UML lockdep"
 	@echo "              kernel, run the series' KUnit suite and show the results"
@@ -18,6 +18,9 @@ help:
 	@echo "              tests under memory pressure on the series' lockdep kernel"
 	@echo "make check-stable   patch 1 on Debian's 6.1 LTS: applies, builds W=1,"
 	@echo "              its KUnit case fails without it and passes with it"
+	@echo "make audit    may an mmu notifier callback of the tree sleep in the OOM"
+	@echo "              reaper? The table, checked against configs/audit-expected"
+	@echo "              (default: the check tree; KERNEL_TREE=/path for another)"
 
 deps:
 	@$(S)/deps.sh
@@ -52,3 +55,6 @@ check-stable:
 
 mail:
 	@$(S)/mail.sh
+
+audit:
+	@$(S)/audit.sh $(KERNEL_TREE)

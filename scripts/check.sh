@@ -66,6 +66,7 @@ run_check apply "$here/checktree.sh"
 npatches=$(git -C "$CHECK_TREE" rev-list --count "$BASE_TAG..HEAD")
 
 run_check tooling shellcheck "$here"/*.sh "$ROOT/.ci/run"
+run_check audit "$here/audit.sh"
 run_check igt-tooling "$here/igtcheck.sh"
 run_check mail "$here/mailcheck.sh"
 if [ "$npatches" -gt 0 ]; then
@@ -85,5 +86,6 @@ for arch in um x86_64; do
 		skip_check "bisect-$arch" "the series is empty"
 	fi
 done
+run_check audit-build "$here/auditbuild.sh"
 run_check docs "$here/docs.sh"
 summary

@@ -6,7 +6,7 @@ set -euo pipefail
 # Kernel builds (UML and x86_64), QEMU, Sphinx, sparse, ccache, linting.
 PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
 	python3 python3-ply python3-git python3-sphinx python3-sphinx-rtd-theme python3-yaml
-	qemu-system-x86 sparse ccache git git-email libmailtools-perl libauthen-sasl-perl libio-socket-ssl-perl xz-utils shellcheck)
+	qemu-system-x86 sparse ccache coccinelle git git-email libmailtools-perl libauthen-sasl-perl libio-socket-ssl-perl xz-utils shellcheck)
 
 mkdir -p "$WORK"
 mapfile -t missing < <(missing_pkgs "${PKGS[@]}")
