@@ -80,6 +80,7 @@ for arch in um x86_64; do
 	run_check "kunit-$arch" kunit_check "$arch"
 	run_if "$SUITE_KUNITCONFIG" "reports-$arch" "$here/reports.sh" "$arch"
 	[ "$arch" = um ] || run_if "$I915_SELFTEST" i915-mock i915_check
+	[ "$arch" = um ] || run_check hmm-x86_64 "$here/hmm.sh"
 	if [ "$npatches" -gt 0 ]; then
 		run_check "bisect-$arch" "$here/bisect.sh" "$arch"
 	else

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Run upstream's hmm-tests (tools/testing/selftests/mm, which drives
+# interval notifiers through lib/test_hmm.c) on the x86_64 lockdep kernel
+# that kunit.sh built, under QEMU (TCG) with two CPUs, and judge the run
+# against the base's recorded results, tests/hmm/base.txt: every test that
+# passes there must pass here, the run must end with lockdep still on, and
+# the console must hold no lockdep report, BUG: or WARNING: (scanlog.py).
+# Writes $LOGS/${KLOG:-hmm-x86_64}.log (the console) and .txt (one verdict
+# per test, in base.txt's format); the bound of the boot is $HMM_TIMEOUT s.
+# Usage: hmm.sh [TREE [KERNEL_BUILD]]   (default: the check worktree and
+# kunit.sh's x86_64 build of it; to record the base, name a base tree and
+# its build, made as kunit.sh makes it)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+
+tree=${1:-$CHECK_TREE}
+kbuild=${2:-$BUILD/x86_64}
+out=$kbuild/hmm-tests
+log=$LOGS/${KLOG:-hmm-x86_64}.log
+results=${log%.log}.txt
+base=$ROOT/tests/hmm/base.txt
+timeout=${HMM_TIMEOUT:-300}
+kernel=$kbuild/arch/x86/boot/bzImage
+src=$tree/tools/testing/selftests/mm/hmm-tests.c
+
+[ -f "$kernel" ] || die "no $kernel: run 'scripts/kunit.sh x86_64 run' first"
+while read -r option; do
+	grep -qx "$option" "$kbuild/.config" ||
+		die "$kbuild/.config lacks $option: build it with configs/x86_64-hmm.config (kunit.sh x86_64 run does)"
+done < <(rows "$CONFIGS/x86_64-hmm.config")
+[ -f "$src" ] || die "no $src: is $tree a kernel tree?"
+mkdir -p "$out/initramfs" "$LOGS"
+
+# 1. hmm-tests and the init, static; hmm-tests on the tree's own UAPI
+# headers, as the selftests' Makefile builds it.
+note "building hmm-tests from $tree"
+make -C "$tree" -s ARCH=x86_64 O="$out/obj" headers >"$out/build.log" 2>&1 ||
+	die "'make headers' failed (see $out/build.log)"
+gcc -static -O2 -Wall -isystem "$out/obj/usr/include" \
+	-isystem "$tree/tools/include/uapi" -I "$tree" \
+	-o "$out/initramfs/hmm-tests" "$src" -lrt -lpthread -lm \
+	>>"$out/build.log" 2>&1 || die "hmm-tests did not build (see $out/build.log)"
+gcc -static -O2 -Wall -Werror -o "$out/initramfs/init" "$ROOT/tests/hmm/init.c" \
+	>>"$out/build.log" 2>&1 || die "the init did not build (see $out/build.log)"
+(cd "$out/initramfs" && printf '%s\n' init hmm-tests |
+	cpio -o -H newc -R 0:0 --quiet) >"$out/initramfs.cpio"
+
+# 2. Boot it.  kunit.enable=0: the built-in KUnit suites ran in kunit.sh's
+# boot already.  hugepages: for the hugetlbfs cases.  memmap keeps 512 MiB
+# of RAM, at 1 GiB, from the kernel: the memory of test_hmm's two
+# device-coherent devices (256 MiB each), as special purpose memory would be.
+# printk.devkmsg=on: the init copies the test's output into the kernel
+# log, each line whole and in order with the kernel's messages.
+cmdline=(console=ttyS0 kunit.enable=0 panic=-1 printk.time=1 printk.devkmsg=on
+	hugepages=4 "memmap=512M\$0x40000000" test_hmm.spm_addr_dev0=0x40000000
+	test_hmm.spm_addr_dev1=0x50000000)
+note "booting $kernel with hmm-tests (bound: $timeout s)"
+start=$SECONDS
+status=0
+rm -f "$log"
+timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
+	-m 2048 -smp 2 -kernel "$kernel" -initrd "$out/initramfs.cpio" \
+	-append "${cmdline[*]}" -serial "file:$log" </dev/null || status=$?
+[ "$status" -ne 124 ] || echo "hmm.sh: QEMU killed after $timeout s" >>"$log"
+note "boot and tests: $((SECONDS - start)) s"
+
+# 3. One verdict per test, from the TAP lines the init copied into the log.
+console=$(sed -E 's/\r$//; s/^\[[ 0-9.]*\] *//' "$log")
+sed -n 's/^hmm-tests: //p' <<<"$console" | awk '
+	/^ok [0-9]+ [^ ]+ # SKIP/ { r = $0; sub(/^[^#]*# SKIP */, "", r)
+		print "SKIP", $3, r; next }
+	/^ok [0-9]+ [^ ]+$/ { print "PASS", $3; next }
+	/^(not )?ok [0-9]+ / { print "FAIL", $0 ~ /^not/ ? $4 : $3 }' >"$results"
+
+# 4. Judge: the run finished with lockdep on, every test that passes on
+# the base passes, and the log holds no report.
+bad=0
+if ! grep -q '^hmm-init: hmm-tests exited' <<<"$console"; then
+	echo "the run did not finish; the console ends with:"
+	tail -n 20 "$log"
+	bad=1
+elif ! grep -qx 'hmm-init: debug_locks: *1' <<<"$console"; then
+	echo "lockdep was off at the end of the run (a report turned it off, or it never ran)"
+	bad=1
+fi
+verdict() { awk -v n="$2" '$2 == n { print $1 }' "$1"; }
+while read -r _ name; do
+	case "$(verdict "$results" "$name")" in
+	PASS) ;;
+	"") echo "missing: $name (passes on the base)"; bad=1 ;;
+	*) echo "FAIL $name (passes on the base)"; bad=1 ;;
+	esac
+done < <(rows "$base" | awk '$1 == "PASS"')
+while read -r v name _; do
+	was=$(verdict <(rows "$base") "$name")
+	[ "$v" = "$was" ] || echo "note: $name: ${was:-not in base.txt} on the base, $v here"
+done <"$results"
+"$here/scanlog.py" "$log" || bad=1
+totals() {
+	awk '{ n[$1]++ } END { printf "%d passed, %d failed, %d skipped\n", n["PASS"], n["FAIL"], n["SKIP"] }'
+}
+echo "hmm-tests: $(totals <"$results"); base: $(rows "$base" | totals)"
+[ "$bad" -eq 0 ] || die "hmm-tests did worse than on the base, or the console has a report (console: $log)"
