@@ -9,9 +9,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tree=${1:-$CHECK_TREE}
-[ -d "$tree" ] || die "no kernel tree at $tree: run 'make tree' or 'make check' first, or name one"
-tree=$(cd "$tree" && pwd)
+tree=$(kernel_tree "${1:-}")
 expected=$CONFIGS/audit-expected
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

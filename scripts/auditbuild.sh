@@ -8,9 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tree=${1:-$CHECK_TREE}
-[ -d "$tree" ] || die "no kernel tree at $tree: run 'make check' first, or name one"
-tree=$(cd "$tree" && pwd)
+tree=$(kernel_tree "${1:-}")
 build=$BUILD/audit-x86_64
 log=$LOGS/auditbuild
 # amdkfd is built from amdgpu's Makefile, hence the ../amdkfd path.

@@ -186,3 +186,11 @@ configured() {
 		  line = "" }' "$tree/$dir/Makefile" | grep -oE 'CONFIG_[A-Z0-9_]+' || true)
 	[ -z "$sym" ] || grep -qE "^$sym=[ym]" "$config"
 }
+
+# kernel_tree [DIR]: DIR (default: the check tree) as an absolute path;
+# dies if it is not a directory.
+kernel_tree() {
+	local t=${1:-$CHECK_TREE}
+	[ -d "$t" ] || die "no kernel tree at $t: run 'make check' first, or name one"
+	(cd "$t" && pwd)
+}
