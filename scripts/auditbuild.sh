@@ -40,8 +40,7 @@ build() {
 		cat "$log/$2.log" >&2
 		die "the build of ${objects[*]} failed at $2"
 	}
-	grep -E ': (warning|error):' "$log/$2.log" |
-		sed -E "s#^$tree/##; s#:[0-9]+(:[0-9]+)?:#:#" | sort -u || true
+	build_warnings "$log/$2.log" "$tree"
 }
 
 base=$(build "$BASE_TAG" base)

@@ -41,9 +41,7 @@ build() {
 		cat "$log/$name.log" >&2
 		die "$arch build of $* failed at $name"
 	}
-	grep -E ': (warning|error):' "$log/$name.log" |
-		sed -E "s#^$tree/##; s#^(\\.\\./)+check/##; s#:[0-9]+(:[0-9]+)?:#:#" |
-		sort -u || true
+	build_warnings "$log/$name.log" "$tree"
 }
 
 # Check REV out, with the full build's configuration made to fit it.

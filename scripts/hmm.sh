@@ -14,7 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-tree=${1:-$CHECK_TREE}
+tree=$(kernel_tree "${1:-}")
 kbuild=${2:-$BUILD/x86_64}
 out=$kbuild/hmm-tests
 log=$LOGS/${KLOG:-hmm-x86_64}.log

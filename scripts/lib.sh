@@ -194,3 +194,12 @@ kernel_tree() {
 	[ -d "$t" ] || die "no kernel tree at $t: run 'make check' first, or name one"
 	(cd "$t" && pwd)
 }
+
+# build_warnings LOG TREE: the warnings and errors of the build log LOG,
+# without TREE's path (or the check worktree's, relative) and without line
+# numbers, so that a build at another commit can be compared with it.
+build_warnings() {
+	grep -E ': (warning|error):' "$1" |
+		sed -E "s#^$2/##; s#^(\\.\\./)+check/##; s#:[0-9]+(:[0-9]+)?:#:#" |
+		sort -u || true
+}
