@@ -1,7 +1,7 @@
 # mmu-notifier series: see README.md.  Every target is a script in scripts/.
 S := scripts
 
-.PHONY: help deps tree apply export check demo bench bloat igt check-stable mail audit
+.PHONY: help deps tree apply export check demo bench bloat igt check-stable mail audit stress
 help:
 	@echo "make demo     fetch the base, apply the series, build the UML lockdep"
 	@echo "              kernel, run the series' KUnit suite and show the results"
@@ -13,6 +13,8 @@ help:
 	@echo "              in work/mail (MAIL_DIR=...), from your git identity"
 	@echo "make deps     install the Debian packages the project needs"
 	@echo "make bench    time reclaim with a waiting vs a declining subscriber"
+	@echo "make stress   after make check: the stress case, 8 threads for 240 s,"
+	@echo "              on the x86_64 KASAN + lockdep kernel with 4 CPUs"
 	@echo "make bloat    size cost of the series in a production-like config"
 	@echo "make igt      on a machine with an Intel GPU, as root: IGT's userptr"
 	@echo "              tests under memory pressure on the series' lockdep kernel"
@@ -46,6 +48,9 @@ bench:
 
 bloat:
 	@$(S)/bloat.sh
+
+stress:
+	@STRESS_THREADS=8 STRESS_SECONDS=240 $(S)/stress.sh
 
 igt:
 	@$(S)/igt.sh

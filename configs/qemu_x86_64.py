@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # kunit.py --qemu_config for the x86_64 lockdep kernel with i915 built in.
 #
-# Differs from kunit.py's own x86_64.py in one thing: no '-bios qboot.rom'
-# (QEMU's default SeaBIOS instead; see README.md for what was measured).
+# Differs from kunit.py's own x86_64.py in two things: no '-bios qboot.rom'
+# (QEMU's default SeaBIOS instead; see README.md for what was measured), and
+# two CPUs, so that the suites run on SMP (stress.sh asks for four).
 # TCG, not KVM: the project's machines have a /dev/kvm on which the guest
 # never prints a line.
 from ..qemu_config import QemuArchParams
@@ -14,4 +15,4 @@ CONFIG_SERIAL_8250_CONSOLE=y''',
 			   qemu_arch='x86_64',
 			   kernel_path='arch/x86/boot/bzImage',
 			   kernel_command_line='console=ttyS0',
-			   extra_qemu_params=[])
+			   extra_qemu_params=['-smp', '2'])

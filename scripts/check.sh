@@ -26,9 +26,10 @@ run_check() {
 	fi
 }
 
-# The KUnit run of ARCH, and its kernel log free of reports no test asked for.
+# The KUnit run of ARCH (further arguments: kunit.py's), and its kernel
+# log free of reports no test asked for.
 kunit_check() {
-	"$here/kunit.sh" "$1" run && "$here/scanlog.py" "$LOGS/kunit-$1.log"
+	"$here/kunit.sh" "$1" run "${@:2}" && "$here/scanlog.py" "$LOGS/kunit-$1.log"
 }
 
 # i915's mock selftest of the userptr notifier ran in the x86_64 KUnit boot
@@ -56,6 +57,18 @@ run_if() {
 	fi
 }
 
+# run_if_suite SUITE NAME COMMAND...: run_check NAME COMMAND... if the
+# series' KUnit file has the suite SUITE, else skip it.
+run_if_suite() {
+	local suite=$1
+	shift
+	if grep -qs "\"$suite\"" "$CHECK_TREE/lib/test_mmu_notifier.c"; then
+		run_check "$@"
+	else
+		skip_check "$1" "the series has no $suite suite yet"
+	fi
+}
+
 summary() {
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
@@ -80,13 +93,19 @@ for arch in um x86_64; do
 	run_check "kunit-$arch" kunit_check "$arch"
 	run_if "$SUITE_KUNITCONFIG" "reports-$arch" "$here/reports.sh" "$arch"
 	[ "$arch" = um ] || run_if "$I915_SELFTEST" i915-mock i915_check
-	[ "$arch" = um ] || run_check hmm-x86_64 "$here/hmm.sh"
+	if [ "$arch" = x86_64 ]; then
+		run_check hmm-x86_64 "$here/hmm.sh"
+		run_if_suite mmu_notifier_stress stress-x86_64 "$here/stress.sh"
+		run_if_suite mmu_notifier_fault fault-x86_64 "$here/fault.sh"
+	fi
 	if [ "$npatches" -gt 0 ]; then
 		run_check "bisect-$arch" "$here/bisect.sh" "$arch"
 	else
 		skip_check "bisect-$arch" "the series is empty"
 	fi
 done
+# The series' suites on PREEMPT_RT, where a spinlock_t sleeps.
+run_if "$SUITE_KUNITCONFIG" kunit-x86_64-rt kunit_check x86_64-rt 'mmu_notifier*'
 run_check audit-build "$here/auditbuild.sh"
 run_check docs "$here/docs.sh"
 summary

@@ -25,10 +25,7 @@ kernel=$kbuild/arch/x86/boot/bzImage
 src=$tree/tools/testing/selftests/mm/hmm-tests.c
 
 [ -f "$kernel" ] || die "no $kernel: run 'scripts/kunit.sh x86_64 run' first"
-while read -r option; do
-	grep -qx "$option" "$kbuild/.config" ||
-		die "$kbuild/.config lacks $option: build it with configs/x86_64-hmm.config (kunit.sh x86_64 run does)"
-done < <(rows "$CONFIGS/x86_64-hmm.config")
+require_config "$kbuild" x86_64-hmm.config
 [ -f "$src" ] || die "no $src: is $tree a kernel tree?"
 mkdir -p "$out/initramfs" "$LOGS"
 
@@ -56,17 +53,10 @@ cmdline=(console=ttyS0 kunit.enable=0 panic=-1 printk.time=1 printk.devkmsg=on
 	hugepages=4 "memmap=512M\$0x40000000" test_hmm.spm_addr_dev0=0x40000000
 	test_hmm.spm_addr_dev1=0x50000000)
 note "booting $kernel with hmm-tests (bound: $timeout s)"
-start=$SECONDS
-status=0
-rm -f "$log"
-timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
-	-m 2048 -smp 2 -kernel "$kernel" -initrd "$out/initramfs.cpio" \
-	-append "${cmdline[*]}" -serial "file:$log" </dev/null || status=$?
-[ "$status" -ne 124 ] || echo "hmm.sh: QEMU killed after $timeout s" >>"$log"
-note "boot and tests: $((SECONDS - start)) s"
+boot_x86_64 "$kernel" "$out/initramfs.cpio" "$log" "$timeout" "${cmdline[@]}"
 
 # 3. One verdict per test, from the TAP lines the init copied into the log.
-console=$(sed -E 's/\r$//; s/^\[[ 0-9.]*\] *//' "$log")
+console=$(console_text "$log")
 sed -n 's/^hmm-tests: //p' <<<"$console" | awk '
 	/^ok [0-9]+ [^ ]+ # SKIP/ { r = $0; sub(/^[^#]*# SKIP */, "", r)
 		print "SKIP", $3, r; next }

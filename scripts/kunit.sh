@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Run kunit.py for ARCH (um or x86_64) on the lockdep configuration:
+# Run kunit.py for ARCH (um, x86_64, or x86_64-rt: x86_64 with PREEMPT_RT
+# and without i915 and hmm-tests) on the lockdep configuration:
 # `run` builds the kernel and runs the suites, `exec` boots the built kernel
 # again; further arguments go to kunit.py.  The tree is $KTREE (default: the
 # check worktree); the kernel log is copied to $LOGS/${KLOG:-kunit-ARCH}.log.
-# Usage: kunit.sh um|x86_64 run|exec [KUNIT.PY ARGS...]
+# Usage: kunit.sh um|x86_64|x86_64-rt run|exec [KUNIT.PY ARGS...]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 2 ] || die "usage: kunit.sh um|x86_64 run|exec [KUNIT.PY ARGS...]"
+[ $# -ge 2 ] || die "usage: kunit.sh um|x86_64|x86_64-rt run|exec [KUNIT.PY ARGS...]"
 arch=$1
 cmd=$2
 shift 2
@@ -18,8 +19,8 @@ mkdir -p "$build" "$LOGS"
 args=(--build_dir="$build")
 case "$arch" in
 um) args+=(--arch=um --timeout=300) ;;
-x86_64) args+=(--qemu_config="$CONFIGS/qemu_x86_64.py" --timeout=900) ;;
-*) die "unknown arch '$arch': use um or x86_64" ;;
+x86_64*) args+=(--qemu_config="$CONFIGS/qemu_x86_64.py" --timeout=900) ;;
+*) die "unknown arch '$arch': use um, x86_64 or x86_64-rt" ;;
 esac
 case "$cmd" in
 run)
@@ -28,8 +29,11 @@ run)
 	# On x86_64 the run's boot also runs i915's mock selftest of the
 	# userptr notifier (it needs no GPU; i915 then does not register),
 	# and the kernel is the one hmm.sh boots again to run hmm-tests.
-	[ "$arch" = um ] || args+=(--kunitconfig="$CONFIGS/x86_64-i915.config"
+	[ "$arch" != x86_64-rt ] ||
+		args+=(--kunitconfig="$CONFIGS/x86_64-rt.config")
+	[ "$arch" != x86_64 ] || args+=(--kunitconfig="$CONFIGS/x86_64-i915.config"
 		--kunitconfig="$CONFIGS/x86_64-hmm.config"
+		--kunitconfig="$CONFIGS/x86_64-debug.config"
 		--kernel_args=i915.mock_selftests=-1
 		--kernel_args=i915.st_filter=i915_gem_userptr_mock_selftests/igt_userptr_mayfail)
 	[ ! -f "$tree/$SUITE_KUNITCONFIG" ] ||

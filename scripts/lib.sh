@@ -203,3 +203,36 @@ build_warnings() {
 		sed -E "s#^$2/##; s#^(\\.\\./)+check/##; s#:[0-9]+(:[0-9]+)?:#:#" |
 		sort -u || true
 }
+
+# require_config KERNEL_BUILD FRAGMENT...: die unless KERNEL_BUILD's .config
+# sets every option that the fragments (file names in configs/) set.
+require_config() {
+	local kbuild=$1 fragment option
+	shift
+	for fragment; do
+		while read -r option; do
+			grep -qx "$option" "$kbuild/.config" ||
+				die "$kbuild/.config lacks $option: build it with configs/$fragment (kunit.sh x86_64 run does)"
+		done < <(rows "$CONFIGS/$fragment")
+	done
+}
+
+# boot_x86_64 KERNEL INITRAMFS LOG TIMEOUT CMDLINE...: boot KERNEL under
+# QEMU (TCG, two CPUs, 2 GiB) with INITRAMFS, its console in LOG, killed
+# after TIMEOUT s (said at the end of LOG).  The verdict is in LOG.
+boot_x86_64() {
+	local kernel=$1 initrd=$2 log=$3 timeout=$4 start=$SECONDS status=0
+	shift 4
+	rm -f "$log"
+	timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
+		-m 2048 -smp 2 -kernel "$kernel" -initrd "$initrd" \
+		-append "$*" -serial "file:$log" </dev/null || status=$?
+	[ "$status" -ne 124 ] || echo "$(basename "$0"): QEMU killed after $timeout s" >>"$log"
+	note "boot: $((SECONDS - start)) s"
+}
+
+# console_text LOG: the console log LOG without carriage returns and
+# printk timestamps, so that an init's prefixed lines start each line.
+console_text() {
+	sed -E 's/\r$//; s/^\[[ 0-9.]*\] *//' "$1"
+}

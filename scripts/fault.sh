@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Fault injection: boot the x86_64 lockdep kernel that kunit.sh built under
+# QEMU (TCG) with kmemleak on, let failslab fail GFP_KERNEL allocations, and
+# run the mmu_notifier_fault KUnit suite through debugfs: each of its cases
+# fails the Nth allocation of mmu_notifier_register() or
+# mmu_interval_notifier_insert(), N = 1, 2, ... until the call succeeds.
+# Every case must pass (none skipped), kmemleak must find nothing the suite
+# left behind, lockdep must still be on, and the console must hold no
+# report (scanlog.py).  Writes $LOGS/fault-x86_64.log (the console); the
+# bound of the boot is $FAULT_TIMEOUT s.
+# Usage: fault.sh [KERNEL_BUILD]   (default: kunit.sh's x86_64 build)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+
+kbuild=${1:-$BUILD/x86_64}
+out=$kbuild/fault
+log=$LOGS/fault-x86_64.log
+timeout=${FAULT_TIMEOUT:-300}
+kernel=$kbuild/arch/x86/boot/bzImage
+
+[ -f "$kernel" ] || die "no $kernel: run 'scripts/kunit.sh x86_64 run' first"
+require_config "$kbuild" x86_64-debug.config x86_64-hmm.config
+mkdir -p "$out/initramfs" "$LOGS"
+
+# 1. The init, static, alone in the initramfs.
+gcc -static -O2 -Wall -Werror -o "$out/initramfs/init" "$ROOT/tests/fault/init.c" \
+	>"$out/build.log" 2>&1 || die "the init did not build (see $out/build.log)"
+(cd "$out/initramfs" && echo init | cpio -o -H newc -R 0:0 --quiet) >"$out/initramfs.cpio"
+
+# 2. Boot it.  A built-in suite gets its debugfs directory only when it
+# runs at boot (kunit_init_suite(), lib/kunit/test.c:698), so not
+# kunit.enable=0: no suite runs (lib/kunit/executor.c:375) and "run" would
+# only print "kunit: disabled" (test.c:718).  kunit.filter_glob runs this
+# suite alone at boot, where failslab still ignores GFP_KERNEL and its cases
+# skip, and keeps it for debugfs (executor.c:409); the init runs it again
+# (the suite's .suite_init must reset its cases' status: 6.12 never reruns
+# a case that has skipped, test.c:627).
+# slab_debug=A: only kmalloc's caches may fail (the init sets failslab's
+# cache-filter), not kmemleak's own.  kmemleak=on: the kernel has it off by
+# default.  printk.devkmsg=on: the
+# init copies the KTAP and kmemleak's report into the kernel log.
+cmdline=(console=ttyS0 kmemleak=on 'slab_debug=A,kmalloc-*'
+	kunit.filter_glob=mmu_notifier_fault
+	panic=-1 printk.time=1 printk.devkmsg=on)
+note "booting $kernel with the fault suite (bound: $timeout s)"
+boot_x86_64 "$kernel" "$out/initramfs.cpio" "$log" "$timeout" "${cmdline[@]}"
+
+# 3. Judge, on the lines the init copied.
+console=$(console_text "$log")
+ktap=$(sed -n 's/^fault-ktap: //p' <<<"$console")
+read -r passed failed skipped < <(awk '
+	/^    ok [0-9]+ / && !/# SKIP/ { p++ }
+	/^ *not ok [0-9]+ / { f++ }
+	/^ *ok [0-9]+ .*# SKIP/ { s++ }
+	END { print p + 0, f + 0, s + 0 }' <<<"$ktap")
+objects=$(sed -nE 's/^fault-init: kmemleak: [0-9]+ bytes, ([0-9]+) unreferenced objects$/\1/p' <<<"$console")
+bad=0
+if ! grep -q '^fault-init: done' <<<"$console"; then
+	echo "the run did not finish; the console ends with:"
+	tail -n 20 "$log"
+	bad=1
+fi
+if grep '^fault-init: cannot' <<<"$console"; then
+	bad=1
+fi
+if ! grep -qx 'ok 1 mmu_notifier_fault' <<<"$ktap"; then
+	echo "the mmu_notifier_fault suite did not run, or failed (is it built in?)"
+	bad=1
+fi
+if [ "$failed" -ne 0 ] || [ "$skipped" -ne 0 ] || [ "$passed" -eq 0 ]; then
+	grep -E '^ *(not ok|ok [0-9]+ .*# SKIP)' <<<"$ktap" || true
+	# A case that skipped once is skipped again, unrun, by every later run
+	# of the suite (6.12: lib/kunit/test.c:627): here, the boot's run.
+	! grep -qE '# SKIP *$' <<<"$ktap" ||
+		echo "a SKIP without a reason: the case skipped at boot and KUnit did not run it again"
+	[ "$passed" -ne 0 ] || echo "no case passed"
+	bad=1
+fi
+if [ -z "$objects" ]; then
+	echo "kmemleak did not scan (is it on? see the fault-init lines of the log)"
+	bad=1
+elif [ "$objects" -ne 0 ]; then
+	sed -n 's/^fault-kmemleak: //p' <<<"$console" | head -n 40
+	bad=1
+fi
+if ! grep -qx 'fault-init: debug_locks: *1' <<<"$console"; then
+	echo "lockdep was off at the end of the run (a report turned it off, or it never ran)"
+	bad=1
+fi
+"$here/scanlog.py" "$log" || bad=1
+echo "mmu_notifier_fault: $passed passed, $failed failed, $skipped skipped; kmemleak: ${objects:-no scan}${objects:+ unreferenced objects}"
+[ "$bad" -eq 0 ] || die "the fault injection check failed (console: $log)"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Boot the x86_64 lockdep + KASAN kernel that kunit.sh built, with four
+# CPUs, and run the suite's stress case alone: $STRESS_THREADS kernel
+# threads sharing one mm for $STRESS_SECONDS s (defaults: 5 threads, 20 s;
+# make stress runs 8 threads for 240 s, within KUnit's 300 s bound on a
+# case).  The case must pass and the kernel log must hold no report.
+# Prints the case's figures.  Usage: stress.sh
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+
+seconds=${STRESS_SECONDS:-20}
+threads=${STRESS_THREADS:-5}
+config=$BUILD/x86_64/.config
+log=$LOGS/stress-x86_64.log
+
+[ -f "$config" ] || die "no x86_64 kernel: run 'make check' first (it builds it)"
+for option in CONFIG_KASAN=y CONFIG_PROVE_LOCKING=y CONFIG_DEBUG_ATOMIC_SLEEP=y CONFIG_SMP=y; do
+	grep -qx "$option" "$config" ||
+		die "$config lacks $option: build it with configs/x86_64-debug.config (kunit.sh x86_64 run does)"
+done
+[ "$seconds" -le 270 ] || die "STRESS_SECONDS=$seconds: KUnit stops a case after 300 s"
+
+note "stress: $threads threads for $seconds s on 4 CPUs"
+status=0
+KLOG=stress-x86_64 "$here/kunit.sh" x86_64 exec --qemu_args='-smp 4' \
+	--kernel_args="test_mmu_notifier.stress_seconds=$seconds" \
+	--kernel_args="test_mmu_notifier.stress_threads=$threads" \
+	'mmu_notifier_stress' >"$LOGS/stress-x86_64.out" 2>&1 || status=$?
+grep -ho 'stress: threads=.*' "$log" | sed 's/^/    /' || true
+grep -E '^\s*(# |not ok|\[FAILED\])' "$LOGS/stress-x86_64.out" | head -n 20 || true
+[ "$status" -eq 0 ] || die "the stress case failed (kunit.py: $LOGS/stress-x86_64.out, kernel log: $log)"
+grep -q 'ok 1 mmu_notifier_stress_run$' "$log" ||
+	die "the stress case did not run, or was skipped (kernel log: $log)"
+"$here/scanlog.py" "$log"
