@@ -50,7 +50,7 @@ boot_x86_64 "$kernel" "$out/initramfs.cpio" "$log" "$timeout" "${cmdline[@]}"
 console=$(console_text "$log")
 ktap=$(sed -n 's/^fault-ktap: //p' <<<"$console")
 read -r passed failed skipped < <(awk '
-	/^    ok [0-9]+ / && !/# SKIP/ { p++ }
+	/^ +ok [0-9]+ / && !/# SKIP/ { p++ }
 	/^ *not ok [0-9]+ / { f++ }
 	/^ *ok [0-9]+ .*# SKIP/ { s++ }
 	END { print p + 0, f + 0, s + 0 }' <<<"$ktap")
@@ -89,5 +89,5 @@ if ! grep -qx 'fault-init: debug_locks: *1' <<<"$console"; then
 	bad=1
 fi
 "$here/scanlog.py" "$log" || bad=1
-echo "mmu_notifier_fault: $passed passed, $failed failed, $skipped skipped; kmemleak: ${objects:-no scan}${objects:+ unreferenced objects}"
+echo "mmu_notifier_fault: $passed results passed (cases and parameters), $failed failed, $skipped skipped; kmemleak: ${objects:-no scan}${objects:+ unreferenced objects}"
 [ "$bad" -eq 0 ] || die "the fault injection check failed (console: $log)"

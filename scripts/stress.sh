@@ -28,7 +28,8 @@ KLOG=stress-x86_64 "$here/kunit.sh" x86_64 exec --qemu_args='-smp 4' \
 	--kernel_args="test_mmu_notifier.stress_threads=$threads" \
 	'mmu_notifier_stress' >"$LOGS/stress-x86_64.out" 2>&1 || status=$?
 grep -ho 'stress: threads=.*' "$log" | sed 's/^/    /' || true
-grep -E '^\s*(# |not ok|\[FAILED\])' "$LOGS/stress-x86_64.out" | head -n 20 || true
+# What the case said when it failed, from the kernel log.
+grep -A5 'EXPECTATION FAILED' "$log" | grep -v EXPECTATION | head -n 20 || true
 [ "$status" -eq 0 ] || die "the stress case failed (kunit.py: $LOGS/stress-x86_64.out, kernel log: $log)"
 grep -q 'ok 1 mmu_notifier_stress_run$' "$log" ||
 	die "the stress case did not run, or was skipped (kernel log: $log)"
