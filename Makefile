@@ -50,7 +50,8 @@ bloat:
 	@$(S)/bloat.sh
 
 stress:
-	@STRESS_THREADS=8 STRESS_SECONDS=240 $(S)/stress.sh
+	@STRESS_THREADS=$(or $(STRESS_THREADS),8) \
+		STRESS_SECONDS=$(or $(STRESS_SECONDS),240) $(S)/stress.sh
 
 igt:
 	@$(S)/igt.sh

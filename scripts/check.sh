@@ -89,14 +89,24 @@ else
 	skip_check checkpatch "the series is empty"
 	skip_check kernel-doc "the series is empty"
 fi
+# The checks that boot the kernel kunit-ARCH built, again.
+boots() {
+	run_if "$SUITE_KUNITCONFIG" "reports-$1" "$here/reports.sh" "$1"
+	[ "$1" = x86_64 ] || return 0
+	run_if "$I915_SELFTEST" i915-mock i915_check
+	run_check hmm-x86_64 "$here/hmm.sh"
+	run_if_suite mmu_notifier_stress stress-x86_64 "$here/stress.sh"
+	run_if_suite mmu_notifier_fault fault-x86_64 "$here/fault.sh"
+}
+
 for arch in um x86_64; do
+	before=$failed
 	run_check "kunit-$arch" kunit_check "$arch"
-	run_if "$SUITE_KUNITCONFIG" "reports-$arch" "$here/reports.sh" "$arch"
-	[ "$arch" = um ] || run_if "$I915_SELFTEST" i915-mock i915_check
-	if [ "$arch" = x86_64 ]; then
-		run_check hmm-x86_64 "$here/hmm.sh"
-		run_if_suite mmu_notifier_stress stress-x86_64 "$here/stress.sh"
-		run_if_suite mmu_notifier_fault fault-x86_64 "$here/fault.sh"
+	if [ "$failed" -eq "$before" ]; then
+		boots "$arch"
+	else
+		# They would boot the kernel of an earlier run.
+		skip_check "boots-$arch" "kunit-$arch failed: no kernel of this series to boot"
 	fi
 	if [ "$npatches" -gt 0 ]; then
 		run_check "bisect-$arch" "$here/bisect.sh" "$arch"
@@ -104,8 +114,10 @@ for arch in um x86_64; do
 		skip_check "bisect-$arch" "the series is empty"
 	fi
 done
-# The series' suites on PREEMPT_RT, where a spinlock_t sleeps.
-run_if "$SUITE_KUNITCONFIG" kunit-x86_64-rt kunit_check x86_64-rt 'mmu_notifier*'
+# The series' suites on PREEMPT_RT, where a spinlock_t sleeps, with a
+# short stress run (it skips where the series has no stress suite).
+run_if "$SUITE_KUNITCONFIG" kunit-x86_64-rt kunit_check x86_64-rt \
+	'mmu_notifier*' --kernel_args=test_mmu_notifier.stress_seconds=10
 run_check audit-build "$here/auditbuild.sh"
 run_check docs "$here/docs.sh"
 summary

@@ -2,8 +2,9 @@
 # Fault injection: boot the x86_64 lockdep kernel that kunit.sh built under
 # QEMU (TCG) with kmemleak on, let failslab fail GFP_KERNEL allocations, and
 # run the mmu_notifier_fault KUnit suite through debugfs: each of its cases
-# fails the Nth allocation of mmu_notifier_register() or
-# mmu_interval_notifier_insert(), N = 1, 2, ... until the call succeeds.
+# fails the Nth allocation of mmu_notifier_register(),
+# mmu_interval_notifier_insert() or mmu_notifier_get_locked(), N = 1, 2, ...
+# until the call succeeds.
 # Every case must pass (none skipped), kmemleak must find nothing the suite
 # left behind, lockdep must still be on, and the console must hold no
 # report (scanlog.py).  Writes $LOGS/fault-x86_64.log (the console); the
@@ -47,6 +48,7 @@ note "booting $kernel with the fault suite (bound: $timeout s)"
 boot_x86_64 "$kernel" "$out/initramfs.cpio" "$log" "$timeout" "${cmdline[@]}"
 
 # 3. Judge, on the lines the init copied.
+[ -s "$log" ] || die "QEMU wrote no console log to $log: is qemu-system-x86_64 installed (make deps)?"
 console=$(console_text "$log")
 ktap=$(sed -n 's/^fault-ktap: //p' <<<"$console")
 read -r passed failed skipped < <(awk '

@@ -44,6 +44,8 @@ exec) ;;
 esac
 
 cd "$tree"
+# No log of an earlier run may stand for this one.
+rm -f "$build/test.log"
 status=0
 python3 tools/testing/kunit/kunit.py "$cmd" "${args[@]}" "$@" || status=$?
 cp "$build/test.log" "$LOGS/${KLOG:-kunit-$arch}.log" 2>/dev/null || true

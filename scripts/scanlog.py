@@ -14,7 +14,8 @@ import sys
 
 REPORT = re.compile(r'(WARNING:|BUG:|BUG [\w-]+ \(|INFO: task .* blocked|'
                     r'Oops|Kernel panic|general protection fault|'
-                    r'UBSAN:|KASAN:)')
+                    r'UBSAN:|KASAN:|detected stalls? on CPUs|'
+                    r'self-detected stall)')
 # Reports of the base kernel that every boot prints, with the reason each is
 # not ours to fix here.
 KNOWN = [
