@@ -35,12 +35,12 @@ gcc -static -O2 -Wall -Werror -o "$out/initramfs/init" "$ROOT/tests/fault/init.c
 # only print "kunit: disabled" (test.c:718).  kunit.filter_glob runs this
 # suite alone at boot, where failslab still ignores GFP_KERNEL and its cases
 # skip, and keeps it for debugfs (executor.c:409); the init runs it again
-# (the suite's .suite_init must reset its cases' status: 6.12 never reruns
-# a case that has skipped, test.c:627).
+# (the suite's .suite_init forgets that skip: 6.12 takes a case's last
+# status of "skipped" for a filter's mark and does not run it, test.c:627).
 # slab_debug=A: only kmalloc's caches may fail (the init sets failslab's
 # cache-filter), not kmemleak's own.  kmemleak=on: the kernel has it off by
-# default.  printk.devkmsg=on: the
-# init copies the KTAP and kmemleak's report into the kernel log.
+# default.  printk.devkmsg=on: the init copies the KTAP and kmemleak's
+# report into the kernel log.
 cmdline=(console=ttyS0 kmemleak=on 'slab_debug=A,kmalloc-*'
 	kunit.filter_glob=mmu_notifier_fault
 	panic=-1 printk.time=1 printk.devkmsg=on)

@@ -11,14 +11,11 @@ here=$(dirname "$0")
 
 seconds=${STRESS_SECONDS:-20}
 threads=${STRESS_THREADS:-5}
-config=$BUILD/x86_64/.config
 log=$LOGS/stress-x86_64.log
 
-[ -f "$config" ] || die "no x86_64 kernel: run 'make check' first (it builds it)"
-for option in CONFIG_KASAN=y CONFIG_PROVE_LOCKING=y CONFIG_DEBUG_ATOMIC_SLEEP=y CONFIG_SMP=y; do
-	grep -qx "$option" "$config" ||
-		die "$config lacks $option: build it with configs/x86_64-debug.config (kunit.sh x86_64 run does)"
-done
+[ -f "$BUILD/x86_64/.config" ] || die "no x86_64 kernel: run 'make check' first (it builds it)"
+# KASAN, lockdep and the sleep checks, and SMP.
+require_config "$BUILD/x86_64" lockdep.config x86_64-debug.config x86_64-hmm.config
 [ "$seconds" -le 270 ] || die "STRESS_SECONDS=$seconds: KUnit stops a case after 300 s"
 
 note "stress: $threads threads for $seconds s on 4 CPUs"
