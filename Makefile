@@ -1,16 +1,23 @@
 # mmu-notifier series: see README.md.  Every target is a script in scripts/.
+# BASE=6.12 (default: the mainline base, see scripts/lib.sh) picks the series
+# and workspace of tree, apply, export, mail, demo, audit, bench, bloat,
+# stress, igt and check-stable; make check runs on every base.
 S := scripts
+export BASE
 
 .PHONY: help deps tree apply export check demo bench bloat igt check-stable mail audit stress
 help:
+	@echo "BASE=B        the base to work on: 7.3 (default, patches/) or a"
+	@echo "              backport of backports/ (make demo BASE=6.12)"
 	@echo "make demo     fetch the base, apply the series, build the UML lockdep"
 	@echo "              kernel, run the series' KUnit suite and show the results"
-	@echo "make check    the test command: every check, then 'N passed, N failed'"
-	@echo "make tree     (re)make the workspace tree work/linux with the series"
-	@echo "make export   regenerate patches/ from the workspace branch"
+	@echo "make check    the test command: every check on the default base, the"
+	@echo "              backports' apply, kunit-um, reports-um, then 'N passed, N failed'"
+	@echo "make tree     (re)make the workspace tree work/BASE/linux with the series"
+	@echo "make export   regenerate the series from the workspace branch"
 	@echo "make apply KERNEL_TREE=/path   apply the series to your own tree"
 	@echo "make mail     the series as mail, one set per line of patches/sets,"
-	@echo "              in work/mail (MAIL_DIR=...), from your git identity"
+	@echo "              in work/BASE/mail (MAIL_DIR=...), from your git identity"
 	@echo "make deps     install the Debian packages the project needs"
 	@echo "make bench    time reclaim with a waiting vs a declining subscriber"
 	@echo "make stress   after make check: the stress case, 8 threads for 240 s,"
@@ -21,7 +28,7 @@ help:
 	@echo "make check-stable   patch 1 on Debian's 6.1 LTS: applies, builds W=1,"
 	@echo "              its KUnit case fails without it and passes with it"
 	@echo "make audit    may an mmu notifier callback of the tree sleep in the OOM"
-	@echo "              reaper? The table, checked against configs/audit-expected"
+	@echo "              reaper? The table, checked against the series' audit-expected"
 	@echo "              (default: the check tree; KERNEL_TREE=/path for another)"
 
 deps:

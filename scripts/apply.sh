@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Apply patches/ with `git am` onto START in the git tree TREE, as the new
+# Apply the series of BASE (patches/ or backports/BASE/) with `git am` onto START in the git tree TREE, as the new
 # branch NAME.  Usage: apply.sh TREE [START [NAME]]
 # Nothing existing is reset or overwritten: a dirty tree or an existing NAME
 # stops it, and a patch that does not apply leaves the tree where it was.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+say_base
 
 tree=${1:?usage: apply.sh TREE [START [NAME]]}
 start=${2:-HEAD}
@@ -23,16 +24,16 @@ git -C "$tree" rev-parse -q --verify "$start^{commit}" >/dev/null ||
 	die "$tree has no commit '$start'"
 git -C "$tree" var GIT_COMMITTER_IDENT >/dev/null 2>&1 ||
 	die "git has no identity in $tree: set user.name and user.email (git config)"
-mkdir -p "$WORK"
+mkdir -p "$LOGS"
 
 mapfile -t patches < <(series_patches)
 orig=$(git -C "$tree" symbolic-ref -q --short HEAD || git -C "$tree" rev-parse HEAD)
 git -C "$tree" checkout -q -b "$name" "$start"
 if [ ${#patches[@]} -gt 0 ] &&
 	! git -C "$tree" am -q --committer-date-is-author-date "${patches[@]}" \
-		>"$WORK/am.log" 2>&1; then
-	failed=$(sed -n 's/^Patch failed at [0-9]* //p' "$WORK/am.log")
-	grep -E '^(error|fatal):' "$WORK/am.log" >&2 || cat "$WORK/am.log" >&2
+		>"$LOGS/am.log" 2>&1; then
+	failed=$(sed -n 's/^Patch failed at [0-9]* //p' "$LOGS/am.log")
+	grep -E '^(error|fatal):' "$LOGS/am.log" >&2 || cat "$LOGS/am.log" >&2
 	git -C "$tree" am --abort
 	git -C "$tree" checkout -q "$orig"
 	git -C "$tree" branch -q -D "$name"

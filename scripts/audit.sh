@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Audit every mmu notifier callback of a kernel tree for sleeping where the
 # range is not blockable (the OOM reaper's invalidations), and compare the
-# verdicts with configs/audit-expected.  Reads the tree, changes nothing.
+# verdicts with the series' audit-expected.  Reads the tree, changes nothing.
 # Prints the table (see scripts/audit.py); fails on a verdict that differs
 # from the pinned one, in either direction, and on a callback that is not
 # pinned.  Rows pinned for files the tree does not have are skipped.
 # Usage: audit.sh [TREE]   (default: the check tree)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+say_base
 
 tree=$(kernel_tree "${1:-}")
-expected=$CONFIGS/audit-expected
+expected=$AUDIT_EXPECTED
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 command -v spatch >/dev/null || die "spatch is missing: run 'make deps' (Debian's coccinelle)"
@@ -38,7 +39,7 @@ nice spatch --very-quiet --no-includes --jobs "$(nproc)" \
 }
 "$ROOT/scripts/audit.py" "$tmp/units" <"$tmp/facts" | tee "$tmp/table"
 
-# callback<TAB>file<TAB>verdict, as configs/audit-expected pins them.
+# callback<TAB>file<TAB>verdict, as audit-expected pins them.
 awk -v OFS='\t' 'NR > 1 { sub(/:[0-9]+$/, "", $3); print $2, $3, $4 }' "$tmp/table" | sort -u >"$tmp/got"
 rows "$expected" | while IFS=$'\t' read -r _ file _; do
 	[ ! -f "$file" ] || printf '%s\n' "$file"

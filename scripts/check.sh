@@ -1,27 +1,32 @@
 #!/usr/bin/env bash
-# The test command: apply patches/ to the pristine base in the check
-# worktree, then run every check on it.  One line per check, then
-# "N passed, N failed, N skipped".  Exits non-zero if a check failed.
+# The test command.  On the default base: apply patches/ to the pristine
+# base in the check worktree, then run every check on it.  Then, on each
+# frozen backport (backports/BASE/), a reduced battery named NAME@BASE:
+# it applies, its UML KUnit suite passes, its UML report cases pass.  One
+# line per check, then "N passed, N failed, N skipped".  Exits non-zero if
+# a check failed.  BASE is not read: it runs on every base.
 set -euo pipefail
+unset BASE
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
+note "make check: every check on base $DEFAULT_BASE ($SERIES_NAME/), then apply, kunit-um and reports-um on each backport: $(bases | tail -n +2 | paste -sd ' ')"
 "$here/deps.sh"
-"$here/base.sh"
-mkdir -p "$LOGS"
 passed=0 failed=0 skipped=0
 
-# run_check NAME COMMAND...: run it with its output in $LOGS/check-NAME.log.
+# run_check NAME COMMAND...: run it with its output in $LOGS/check-NAME.log
+# (NAME without its @BASE).
 run_check() {
 	local name=$1 start=$SECONDS
 	shift
+	mkdir -p "$LOGS"
 	note "check $name: $*"
-	if "$@" >"$LOGS/check-$name.log" 2>&1; then
+	if "$@" >"$LOGS/check-${name%@*}.log" 2>&1; then
 		printf 'PASS %-22s %4ds\n' "$name" $((SECONDS - start))
 		passed=$((passed + 1))
 	else
-		printf 'FAIL %-22s %4ds  (log: %s)\n' "$name" $((SECONDS - start)) "$LOGS/check-$name.log"
-		tail -n 15 "$LOGS/check-$name.log" | sed 's/^/    /'
+		printf 'FAIL %-22s %4ds  (log: %s)\n' "$name" $((SECONDS - start)) "$LOGS/check-${name%@*}.log"
+		tail -n 15 "$LOGS/check-${name%@*}.log" | sed 's/^/    /'
 		failed=$((failed + 1))
 	fi
 }
@@ -74,21 +79,12 @@ summary() {
 	[ "$failed" -eq 0 ]
 }
 
-run_check apply "$here/checktree.sh"
-[ "$failed" -eq 0 ] || summary || exit 1
-npatches=$(git -C "$CHECK_TREE" rev-list --count "$BASE_TAG..HEAD")
+# The pristine base (fetched and unpacked once), and the series applied
+# to it in the check worktree.
+apply_check() {
+	"$here/base.sh" && "$here/checktree.sh"
+}
 
-run_check tooling shellcheck "$here"/*.sh "$ROOT/.ci/run"
-run_check audit "$here/audit.sh"
-run_check igt-tooling "$here/igtcheck.sh"
-run_check mail "$here/mailcheck.sh"
-if [ "$npatches" -gt 0 ]; then
-	run_check checkpatch "$here/checkpatch.sh"
-	run_check kernel-doc "$here/kerneldoc.sh"
-else
-	skip_check checkpatch "the series is empty"
-	skip_check kernel-doc "the series is empty"
-fi
 # The checks that boot the kernel kunit-ARCH built, again.
 boots() {
 	run_if "$SUITE_KUNITCONFIG" "reports-$1" "$here/reports.sh" "$1"
@@ -99,25 +95,67 @@ boots() {
 	run_if_suite mmu_notifier_fault fault-x86_64 "$here/fault.sh"
 }
 
-for arch in um x86_64; do
-	before=$failed
-	run_check "kunit-$arch" kunit_check "$arch"
-	if [ "$failed" -eq "$before" ]; then
-		boots "$arch"
-	else
-		# They would boot the kernel of an earlier run.
-		skip_check "boots-$arch" "kunit-$arch failed: no kernel of this series to boot"
-	fi
+# Every check, on the default base.
+full_battery() {
+	local npatches arch before
+	run_check apply apply_check
+	[ "$failed" -eq 0 ] || return 0
+	npatches=$(git -C "$CHECK_TREE" rev-list --count "$BASE_TAG..HEAD")
+
+	run_check tooling shellcheck "$here"/*.sh "$ROOT/.ci/run"
+	run_check igt-tooling "$here/igtcheck.sh"
 	if [ "$npatches" -gt 0 ]; then
-		run_check "bisect-$arch" "$here/bisect.sh" "$arch"
+		run_check audit "$here/audit.sh"
+		run_check mail "$here/mailcheck.sh"
+		run_check checkpatch "$here/checkpatch.sh"
+		run_check kernel-doc "$here/kerneldoc.sh"
 	else
-		skip_check "bisect-$arch" "the series is empty"
+		# audit-expected pins the verdicts of the series' tree.
+		skip_check audit "the series is empty"
+		skip_check mail "the series is empty"
+		skip_check checkpatch "the series is empty"
+		skip_check kernel-doc "the series is empty"
 	fi
-done
-# The series' suites on PREEMPT_RT, where a spinlock_t sleeps, with a
-# short stress run (it skips where the series has no stress suite).
-run_if "$SUITE_KUNITCONFIG" kunit-x86_64-rt kunit_check x86_64-rt \
-	'mmu_notifier*' --kernel_args=test_mmu_notifier.stress_seconds=10
-run_check audit-build "$here/auditbuild.sh"
-run_check docs "$here/docs.sh"
+	for arch in um x86_64; do
+		before=$failed
+		run_check "kunit-$arch" kunit_check "$arch"
+		if [ "$failed" -eq "$before" ]; then
+			boots "$arch"
+		else
+			# They would boot the kernel of an earlier run.
+			skip_check "boots-$arch" "kunit-$arch failed: no kernel of this series to boot"
+		fi
+		if [ "$npatches" -gt 0 ]; then
+			run_check "bisect-$arch" "$here/bisect.sh" "$arch"
+		else
+			skip_check "bisect-$arch" "the series is empty"
+		fi
+	done
+	# The series' suites on PREEMPT_RT, where a spinlock_t sleeps, with a
+	# short stress run (it skips where the series has no stress suite).
+	run_if "$SUITE_KUNITCONFIG" kunit-x86_64-rt kunit_check x86_64-rt \
+		'mmu_notifier*' --kernel_args=test_mmu_notifier.stress_seconds=10
+	run_check audit-build "$here/auditbuild.sh"
+	run_check docs "$here/docs.sh"
+}
+
+# The reduced battery of a frozen backport, on its own base: it applies,
+# and its UML suite and report cases pass.
+backport_battery() {
+	local before=$failed
+	run_check "apply@$BASE" apply_check
+	[ "$failed" -eq "$before" ] || return 0
+	run_if "$SUITE_KUNITCONFIG" "kunit-um@$BASE" kunit_check um
+	if [ "$failed" -eq "$before" ]; then
+		run_if "$SUITE_KUNITCONFIG" "reports-um@$BASE" "$here/reports.sh" um
+	else
+		skip_check "reports-um@$BASE" "kunit-um@$BASE failed: no kernel of this series to boot"
+	fi
+}
+
+full_battery
+while read -r b; do
+	use_base "$b"
+	backport_battery
+done < <(bases | tail -n +2)
 summary

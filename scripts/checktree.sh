@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 git -C "$TREE" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 ||
-	die "no base tree in $TREE: run 'make tree' first"
+	die "no base tree in $TREE: run 'make tree BASE=$BASE' first"
 if [ ! -e "$CHECK_TREE/.git" ]; then
 	rm -rf "$CHECK_TREE"
 	git -C "$TREE" worktree prune

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Regenerate patches/ from the workspace branch: one format-patch file per
-# commit since the base, the series file, and the cover letter written from
-# patches/cover-letter.in.  Exporting an unchanged branch changes nothing.
+# Regenerate the series of BASE (patches/, or backports/BASE/) from the
+# workspace branch: one format-patch file per commit since the base, the
+# series file, and the cover letter written from its cover-letter.in.  Exporting an unchanged branch changes nothing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+say_base
 
 git -C "$TREE" rev-parse -q --verify "refs/heads/$BRANCH" >/dev/null 2>&1 ||
-	die "no '$BRANCH' branch in $TREE: run 'make tree' first"
+	die "no '$BRANCH' branch in $TREE: run 'make tree BASE=$BASE' first"
 require_clean "$TREE"
-[ -f "$PATCHES/cover-letter.in" ] || die "patches/cover-letter.in is missing: restore it with git"
+[ -f "$PATCHES/cover-letter.in" ] || die "$SERIES_NAME/cover-letter.in is missing: restore it with git"
 
-out=$WORK/export
+out=$WORK/$BASE/export
 rm -rf "$out"
 mkdir -p "$out"
 count=$(git -C "$TREE" rev-list --count "$BASE_TAG..$BRANCH")
@@ -38,5 +39,5 @@ fi
 
 rm -f "$PATCHES"/*.patch
 cp "$out"/* "$PATCHES"/
-note "exported $count patches to patches/"
-git -C "$ROOT" status --short -- patches
+note "exported $count patches to $SERIES_NAME/"
+git -C "$ROOT" status --short -- "$SERIES"

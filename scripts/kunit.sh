@@ -26,6 +26,7 @@ case "$cmd" in
 run)
 	args+=(--jobs="$(nproc)" --make_options="CC=ccache gcc"
 		--kunitconfig="$CONFIGS/lockdep.config")
+	[ "$arch" != um ] || args+=(--kunitconfig="$CONFIGS/um.config")
 	# On x86_64 the run's boot also runs i915's mock selftest of the
 	# userptr notifier (it needs no GPU; i915 then does not register),
 	# and the kernel is the one hmm.sh boots again to run hmm-tests.

@@ -3,17 +3,13 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${WORK:-$ROOT/work}
-TREE=$WORK/linux		# the developer's tree: pristine base + the series
-CHECK_TREE=$WORK/check		# worktree where `make check` applies patches/
-BUILD=$WORK/build		# out-of-tree build directories
-LOGS=$WORK/logs
-PATCHES=$ROOT/patches
 CONFIGS=$ROOT/configs
 
-# The base the series is tested on, and how the workspace names it.
-BASE_PKG=linux-source-6.12
-BASE_VERSION=6.12.117-1~deb12u1
-BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+# The bases.  BASE (default $DEFAULT_BASE) picks the series and the
+# workspace: the default base's series is patches/, every other base's is a
+# frozen backport in backports/BASE/.  Each series directory pins its base
+# in a file "base" (see fetch_base).  use_base, below, sets the rest.
+DEFAULT_BASE=7.3
 BASE_TAG=base
 BRANCH=series
 
@@ -40,8 +36,8 @@ note() {
 	printf '==> %s\n' "$*" >&2
 }
 
-# rows FILE: the lines of one of the project's data files (patches/series,
-# checkpatch.exceptions, configs/expected-reports) that are neither empty
+# rows FILE: the lines of one of the project's data files (the series,
+# checkpatch.exceptions, expected-reports) that are neither empty
 # nor comments.
 rows() {
 	grep -vE '^[[:space:]]*(#|$)' "$1" || true
@@ -50,9 +46,9 @@ rows() {
 # The patch files of the series, in order, one path per line.
 series_patches() {
 	local p
-	[ -f "$PATCHES/series" ] || die "$PATCHES/series is missing: restore it with 'git checkout patches/series'"
+	[ -f "$PATCHES/series" ] || die "$SERIES_NAME/series is missing: restore it with 'git checkout $SERIES_NAME/series'"
 	while read -r p; do
-		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which is not in patches/"
+		[ -f "$PATCHES/$p" ] || die "$SERIES_NAME/series names $p, which is not in $SERIES_NAME/"
 		printf '%s\n' "$PATCHES/$p"
 	done < <(rows "$PATCHES/series")
 }
@@ -82,70 +78,162 @@ The full log is $WORK/apt.log. Check that Debian's archive is reachable (apt-get
 	fi
 }
 
-# base_tree PKG VERSION TARBALL DIR PIN TARGET: install Debian's PKG at
-# VERSION (pinned as PIN, "VAR in FILE"; the newest one, with a warning, if
-# it has left the archive) and unpack its TARBALL, once, into DIR as a git
-# repository tagged $BASE_TAG.  TARGET is the make target that runs this.
-base_tree() {
-	local pkg=$1 want=$2 tarball=$3 dir=$4 pin=$5 target=$6
-	local newest version date tree_version
+# bases: the bases there is a series for, one per line, the default first.
+bases() {
+	local d
+	echo "$DEFAULT_BASE"
+	for d in "$ROOT"/backports/*/base; do
+		[ ! -f "$d" ] || basename "${d%/base}"
+	done | sort -V
+}
 
-	# 1. The package, pinned.
-	if [ "$(pkg_version "$pkg")" != "$want" ]; then
-		[ "$(id -u)" = 0 ] || die "$pkg $want is not installed.
-Install it as root: apt-get install $pkg=$want"
-		apt-get update -qq >"$WORK/apt.log" 2>&1 ||
-			die "apt-get update failed (see $WORK/apt.log): is Debian's archive reachable?"
-		if apt-cache madison "$pkg" | awk '{print $3}' | grep -qxF "$want"; then
-			apt_install "$pkg=$want"
-		else
-			newest=$(apt-cache madison "$pkg" | awk 'NR==1 {print $3}')
-			[ -n "$newest" ] || die "Debian offers no $pkg at all: check apt sources"
-			cat >&2 <<-MSG
-			######################################################################
-			WARNING: $pkg $want has left Debian's archive.
-			WARNING: using the newest one, $newest, instead. The series was
-			WARNING: tested on $want; the apply step below shows whether
-			WARNING: it still applies. Update $pin.
-			######################################################################
-			MSG
-			apt_install "$pkg=$newest"
+# use_base B: work on base B from now on, and tell the scripts this one
+# runs (BASE is exported): its series (SERIES, also PATCHES, and
+# SERIES_NAME for messages), its per-series data, its pin (BASE_PKG ...,
+# see load_pin) and its workspace under work/B.
+use_base() {
+	local b=$1
+	if [ "$b" = "$DEFAULT_BASE" ]; then
+		SERIES=$ROOT/patches
+	else
+		SERIES=$ROOT/backports/$b
+	fi
+	if ! [[ $b =~ ^[0-9][0-9.]*$ ]] || [ ! -f "$SERIES/base" ]; then
+		die "unknown base '$b': the bases are $(bases | paste -sd ' ' | sed 's/ /, /g') (BASE=..., default $DEFAULT_BASE)"
+	fi
+	export BASE=$b
+	PATCHES=$SERIES
+	SERIES_NAME=${SERIES#"$ROOT/"}
+	EXPECTED_REPORTS=$SERIES/expected-reports	# what each provoking case reports
+	AUDIT_EXPECTED=$SERIES/audit-expected		# make audit's pinned verdicts
+	TREE=$WORK/$b/linux		# the developer's tree: pristine base + the series
+	CHECK_TREE=$WORK/$b/check	# worktree where `make check` applies the series
+	BUILD=$WORK/$b/build		# out-of-tree build directories
+	LOGS=$WORK/logs/$b
+	load_pin "$SERIES/base"
+}
+
+# load_pin FILE: read a base pin (VAR=value lines): Debian's package
+# BASE_PKG at BASE_VERSION, its .deb's BASE_SHA256, and the archive that
+# has it (BASE_URI, suite BASE_SUITE).  A caller that declares these local
+# keeps them to itself.
+load_pin() {
+	local var
+	BASE_PKG='' BASE_VERSION='' BASE_SHA256='' BASE_SUITE='' BASE_URI=''
+	# shellcheck source=/dev/null # the pin files are data
+	. "$1"
+	for var in BASE_PKG BASE_VERSION BASE_SHA256 BASE_SUITE BASE_URI; do
+		[ -n "${!var}" ] || die "$1 does not set $var: restore it with git"
+	done
+}
+
+# say_base: the line that says which base a command works on (once per
+# base in a process tree).
+say_base() {
+	[ "${SAID_BASE:-}" != "$BASE" ] || return 0
+	export SAID_BASE=$BASE
+	note "base $BASE: $SERIES_NAME/ on Debian's $BASE_PKG $BASE_VERSION"
+}
+
+# fetch_base PIN TARGET: set BASE_TARBALL to the pinned base's tarball (PIN:
+# the pin file; its variables are already loaded).  Debian's .deb is fetched
+# once with a private apt configuration under work/apt (the system's apt
+# sources are never read nor changed), checked against BASE_SHA256 every
+# time, and unpacked once.  TARGET is the make target that runs this.
+fetch_base() {
+	local pin=${1#"$ROOT/"} target=$2 apt=$WORK/apt
+	local conf=$apt/$BASE_SUITE deb=$apt/debs/${BASE_PKG}_${BASE_VERSION}_all.deb
+	local src=$apt/src/${BASE_PKG}_$BASE_VERSION log=$apt/$BASE_SUITE.log sum versions
+	local opts=(-o Dir::Etc::sourcelist="$conf/sources.list" -o Dir::Etc::sourceparts=-
+		-o Dir::State::Lists="$conf/lists" -o Dir::Cache="$conf/cache"
+		-o APT::Sandbox::User=root)
+
+	if [ ! -f "$deb" ]; then
+		mkdir -p "$conf/lists/partial" "$conf/cache/archives/partial" "$apt/debs"
+		printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+			"$BASE_URI" "$BASE_SUITE" >"$conf/sources.list"
+		note "fetching $BASE_PKG $BASE_VERSION from Debian's $BASE_SUITE (private apt configuration in ${apt#"$ROOT/"})"
+		if ! apt-get "${opts[@]}" update >"$log" 2>&1 ||
+			grep -qE '^(W|E): (Failed to fetch|Some index files failed)' "$log"; then
+			tail -n 5 "$log" >&2
+			die "could not read Debian's $BASE_SUITE index from $BASE_URI (log: $log).
+Is the network up and $BASE_URI reachable?  Then run 'make $target' again."
+		fi
+		versions=$(apt-cache "${opts[@]}" madison "$BASE_PKG" 2>>"$log" | awk '{ print $3 }')
+		grep -qxF "$BASE_VERSION" <<<"$versions" ||
+			die "$BASE_PKG $BASE_VERSION has left Debian's $BASE_SUITE; it has: $(echo "${versions:-nothing}" | paste -sd ' ').
+Pin one of them in $pin (BASE_VERSION and BASE_SHA256; see 'The bases' in README.md),
+then 'make $target' again and rerun 'make check' on it."
+		if ! (cd "$apt/debs" && apt-get "${opts[@]}" download "$BASE_PKG=$BASE_VERSION") >>"$log" 2>&1 ||
+			[ ! -f "$deb" ]; then
+			tail -n 5 "$log" >&2
+			rm -f "$deb"
+			die "could not download $BASE_PKG $BASE_VERSION from $BASE_URI (log: $log).
+Check the network and the space in $apt/debs, then run 'make $target' again."
 		fi
 	fi
-	version=$(pkg_version "$pkg")
-	[ -f "$tarball" ] || die "$pkg is installed but $tarball is missing: reinstall it (apt-get install --reinstall $pkg)"
+	sum=$(sha256sum "$deb" | cut -d ' ' -f 1)
+	[ "$sum" = "$BASE_SHA256" ] || die "$deb has SHA-256 $sum,
+but $pin pins $BASE_SHA256: it is not the package the series was tested on,
+and nothing was made from it.  Delete it (rm '$deb') and run 'make $target'
+again to fetch it anew.  If the new download does not match either, Debian's
+file has changed: find out why before you change BASE_SHA256 in $pin."
+	if [ ! -f "$src/usr/src/$BASE_PKG.tar.xz" ]; then
+		rm -rf "$src.tmp"
+		mkdir -p "$apt/src"
+		dpkg-deb -x "$deb" "$src.tmp"
+		[ -f "$src.tmp/usr/src/$BASE_PKG.tar.xz" ] ||
+			die "$deb holds no usr/src/$BASE_PKG.tar.xz: is $BASE_PKG a kernel source package?"
+		rm -rf "$src"
+		mv "$src.tmp" "$src"
+	fi
+	BASE_TARBALL=$src/usr/src/$BASE_PKG.tar.xz
+}
 
-	# 2. The pristine tree as a git repository, made once.
-	if [ -e "$dir" ] && ! git -C "$dir" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1; then
-		die "$dir exists but has no '$BASE_TAG' tag: it is not a workspace made by this script.
+# base_tree PIN DIR TARGET: the base that the pin file PIN names (see
+# fetch_base), unpacked once into DIR as a git repository tagged $BASE_TAG.
+# TARGET is the make target that runs this.
+base_tree() {
+	local pin=$1 dir=$2 target=$3 date tree_version
+	local BASE_PKG BASE_VERSION BASE_SHA256 BASE_SUITE BASE_URI BASE_TARBALL
+	load_pin "$pin"
+
+	# 1. The tree, if there is one, must be a base made by this function.
+	if [ -e "$dir" ]; then
+		git -C "$dir" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 ||
+			die "$dir exists but has no '$BASE_TAG' tag: it is not a workspace made by this script.
 Move it away (or delete it if it holds nothing of yours) and run 'make $target' again."
+		tree_version=$(git -C "$dir" tag -l --format='%(contents:subject)' "$BASE_TAG")
+		[ "$tree_version" = "$BASE_PKG $BASE_VERSION" ] ||
+			die "the workspace $dir was made from '$tree_version', but ${pin#"$ROOT/"} pins '$BASE_PKG $BASE_VERSION'.
+Move $dir away (keep what you need of its branches) and run 'make $target' again to make it on the pinned base."
 	fi
-	if [ ! -e "$dir" ]; then
-		note "unpacking $tarball ($version)"
-		rm -rf "$dir.tmp"
-		mkdir -p "$dir.tmp"
-		tar -xJf "$tarball" -C "$dir.tmp" --strip-components=1
-		# A fixed identity and date make the base commit the same on every
-		# machine for the same package version.
-		date=$(date -u -d "@$(stat -c %Y "$tarball")" +%FT%TZ)
-		(
-			cd "$dir.tmp" || exit
-			git init -q -b pristine
-			git config user.name "$IDENT_NAME"
-			git config user.email "$IDENT_EMAIL"
-			git config gc.auto 0
-			# Debian's top-level .gitignore ignores every top-level path.
-			git add -A -f
-			GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
-				git commit -q -m "Linux $version from Debian's $pkg"
-			GIT_COMMITTER_DATE=$date git tag -a -m "$pkg $version" "$BASE_TAG"
-		)
-		mv "$dir.tmp" "$dir"
-	fi
-	tree_version=$(git -C "$dir" tag -l --format='%(contents:subject)' "$BASE_TAG")
-	[ "$tree_version" = "$pkg $version" ] ||
-		die "the workspace base is '$tree_version' but '$pkg $version' is installed.
-Move $dir away and run 'make $target' again to rebuild it on the installed base."
+
+	# 2. The pinned package, checked (fetched once).
+	fetch_base "$pin" "$target"
+
+	# 3. The pristine tree as a git repository, made once.
+	[ ! -e "$dir" ] || return 0
+	note "unpacking $BASE_TARBALL into $dir"
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	tar -xJf "$BASE_TARBALL" -C "$dir.tmp" --strip-components=1
+	# A fixed identity and date make the base commit the same on every
+	# machine for the same package version.
+	date=$(date -u -d "@$(stat -c %Y "$BASE_TARBALL")" +%FT%TZ)
+	(
+		cd "$dir.tmp" || exit
+		git init -q -b pristine
+		git config user.name "$IDENT_NAME"
+		git config user.email "$IDENT_EMAIL"
+		git config gc.auto 0
+		# Debian's top-level .gitignore ignores every top-level path.
+		git add -A -f
+		GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
+			git commit -q -m "Linux $BASE_VERSION from Debian's $BASE_PKG"
+		GIT_COMMITTER_DATE=$date git tag -a -m "$BASE_PKG $BASE_VERSION" "$BASE_TAG"
+	)
+	mv "$dir.tmp" "$dir"
 }
 
 # missing_pkgs PKG...: the Debian packages among PKG that are not
@@ -156,11 +244,6 @@ missing_pkgs() {
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 			grep -q '^install ok installed' || echo "$p"
 	done
-}
-
-# pkg_version PKG: the installed version of Debian package PKG, or nothing.
-pkg_version() {
-	dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true
 }
 
 # The series' own KUnit suite, once the suite patch adds it.
@@ -236,3 +319,5 @@ boot_x86_64() {
 console_text() {
 	sed -E 's/\r$//; s/^\[[ 0-9.]*\] *//' "$1"
 }
+
+use_base "${BASE:-$DEFAULT_BASE}"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Write a ready-to-send copy of the series into $MAIL_DIR (default
-# work/mail): one directory per patch set of patches/sets, each with its
+# work/BASE/mail): one directory per patch set of patches/sets, each with its
 # cover letter (from the set's cover file) and its base-commit, every mail
 # with its To: and Cc:.  The patches are sent as you: git am applies
-# patches/ to the base in a scratch worktree (work/mail-tree, removed at
+# patches/ to the base in a scratch worktree (work/BASE/mail-tree, removed at
 # the end), and each commit gets you as its author and your Signed-off-by
 # after the project's.  Recipients: scripts/get_maintainer.pl on each patch
 # (maintainers and reviewers To:, lists Cc:), plus patches/extra-cc and the
@@ -11,9 +11,10 @@
 # $MAIL_DIR and the scratch worktree changes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+say_base
 
-out=$(realpath -m "${MAIL_DIR:-$WORK/mail}")
-mt=$(realpath -m "$WORK")/mail-tree
+out=$(realpath -m "${MAIL_DIR:-$WORK/$BASE/mail}")
+mt=$(realpath -m "$WORK/$BASE")/mail-tree
 sets=$PATCHES/sets
 extra=$PATCHES/extra-cc
 stamp=.made-by-mail.sh
@@ -41,52 +42,52 @@ user="$name <$email>"
 # 2. The sets: they must cover patches/series exactly once, in order.
 mapfile -t patches < <(series_patches)
 n=${#patches[@]}
-[ "$n" -gt 0 ] || die "patches/series lists no patches: nothing to mail"
-[ -f "$sets" ] || die "patches/sets is missing: create it with one line per patch set,
+[ "$n" -gt 0 ] || die "$SERIES_NAME/series lists no patches: nothing to mail"
+[ -f "$sets" ] || die "$SERIES_NAME/sets is missing: create it with one line per patch set,
 FIRST-LAST<TAB>COVER-FILE (e.g. '1-4<TAB>cover-fixes.in', then '5-<TAB>cover-mayfail.in')"
 set_first=() set_last=() set_cover=() set_dir=()
 next=1
 while IFS= read -r row; do
 	k=$((${#set_first[@]} + 1))
 	if ! [[ $row =~ ^([0-9]+)-([0-9]*)$'\t'+([^[:space:]]+)[[:space:]]*$ ]]; then
-		die "patches/sets: line '$row' is not FIRST-LAST<TAB>COVER-FILE.
+		die "$SERIES_NAME/sets: line '$row' is not FIRST-LAST<TAB>COVER-FILE.
 Write e.g. '1-4<TAB>cover-fixes.in' (LAST empty means to the end of the series)."
 	fi
 	first=$((10#${BASH_REMATCH[1]}))
 	last=${BASH_REMATCH[2]:-$n}
 	last=$((10#$last))
 	cover=${BASH_REMATCH[3]}
-	[ "$first" -eq "$next" ] || die "patches/sets: set $k starts at patch $first, but $(
+	[ "$first" -eq "$next" ] || die "$SERIES_NAME/sets: set $k starts at patch $first, but $(
 		[ "$first" -gt "$next" ] && echo "patch $next is in no set" ||
 			echo "patch $first is already in set $((k - 1))").
-The sets must cover the $n patches of patches/series once each, in order:
-edit patches/sets so that each set starts where the one before it ends."
+The sets must cover the $n patches of $SERIES_NAME/series once each, in order:
+edit $SERIES_NAME/sets so that each set starts where the one before it ends."
 	if [ "$last" -lt "$first" ] || [ "$last" -gt "$n" ]; then
-		die "patches/sets: set $k is $first-$last, but patches/series lists $n patches.
-Edit patches/sets: each set FIRST-LAST needs FIRST <= LAST <= $n (or LAST empty: to the end)."
+		die "$SERIES_NAME/sets: set $k is $first-$last, but $SERIES_NAME/series lists $n patches.
+Edit $SERIES_NAME/sets: each set FIRST-LAST needs FIRST <= LAST <= $n (or LAST empty: to the end)."
 	fi
-	[ -f "$PATCHES/$cover" ] || die "patches/sets: set $k's cover letter patches/$cover does not exist.
+	[ -f "$PATCHES/$cover" ] || die "$SERIES_NAME/sets: set $k's cover letter $SERIES_NAME/$cover does not exist.
 Create it: the subject on the first line, a blank line, then the body."
 	if [ -z "$(sed -n 1p "$PATCHES/$cover")" ] || [ -n "$(sed -n 2p "$PATCHES/$cover")" ] ||
 		[ -z "$(sed -n '3,$p' "$PATCHES/$cover" | tr -d '[:space:]')" ]; then
-		die "patches/$cover is not a cover letter: write the subject on its first line, then a blank line, then the body"
+		die "$SERIES_NAME/$cover is not a cover letter: write the subject on its first line, then a blank line, then the body"
 	fi
 	! sed -n 1p "$PATCHES/$cover" | grep -qP '[^\x00-\x7f]' ||
-		die "the subject in patches/$cover is not plain ASCII: kernel subjects are; rewrite it"
+		die "the subject in $SERIES_NAME/$cover is not plain ASCII: kernel subjects are; rewrite it"
 	grep -q PLACEHOLDER "$PATCHES/$cover" &&
-		printf 'WARNING: patches/%s is still a placeholder: write it before you send set %d.\n' "$cover" "$k" >&2
+		printf 'WARNING: %s/%s is still a placeholder: write it before you send set %d.\n' "$SERIES_NAME" "$cover" "$k" >&2
 	set_first+=("$first") set_last+=("$last") set_cover+=("$cover")
 	dir=${cover%.in}
 	set_dir+=("$k-${dir#cover-}")
 	next=$((last + 1))
 done < <(rows "$sets")
-[ ${#set_first[@]} -gt 0 ] || die "patches/sets has no sets: add one line per set, FIRST-LAST<TAB>COVER-FILE"
-[ "$next" -eq $((n + 1)) ] || die "patches/sets covers patches 1-$((next - 1)), but patches/series lists $n.
-Edit patches/sets: make the last set end at $n, or leave its LAST empty ('${set_first[-1]}-')."
+[ ${#set_first[@]} -gt 0 ] || die "$SERIES_NAME/sets has no sets: add one line per set, FIRST-LAST<TAB>COVER-FILE"
+[ "$next" -eq $((n + 1)) ] || die "$SERIES_NAME/sets covers patches 1-$((next - 1)), but $SERIES_NAME/series lists $n.
+Edit $SERIES_NAME/sets: make the last set end at $n, or leave its LAST empty ('${set_first[-1]}-')."
 
 # 3. The base, and the extra recipients checked against its MAINTAINERS.
 git -C "$TREE" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 ||
-	die "no base tree in $TREE: run 'make tree' first"
+	die "no base tree in $TREE: run 'make tree BASE=$BASE' first"
 base=$(git -C "$TREE" rev-parse "$BASE_TAG^{commit}")
 tmp=$(mktemp -d)
 made_tree=
@@ -116,18 +117,18 @@ extra_glob=() extra_addr=()
 if [ -f "$extra" ]; then
 	while IFS=$'\t' read -r glob addr reason; do
 		if [ -z "$glob" ] || [ -z "$addr" ] || ! [[ $reason =~ \(MAINTAINERS:\ (.+)\)$ ]]; then
-			die "patches/extra-cc: line '$glob	$addr	$reason' is not
+			die "$SERIES_NAME/extra-cc: line '$glob	$addr	$reason' is not
 PATCH-GLOB<TAB>ADDRESS<TAB>REASON (MAINTAINERS: ENTRY): fix it"
 		fi
 		entry=${BASH_REMATCH[1]}
-		listed "$entry" "$addr" || die "patches/extra-cc: the MAINTAINERS entry '$entry' of the base does not list '$addr'.
-Copy the address exactly from that entry (git -C work/linux show base:MAINTAINERS), or name the entry that lists it."
+		listed "$entry" "$addr" || die "$SERIES_NAME/extra-cc: the MAINTAINERS entry '$entry' of the base does not list '$addr'.
+Copy the address exactly from that entry (git -C $TREE show base:MAINTAINERS), or name the entry that lists it."
 		hit=
 		for p in "${patches[@]}"; do
 			# shellcheck disable=SC2053 # the glob is meant to match
 			[[ ${p##*/} == $glob ]] && hit=1
 		done
-		[ -n "$hit" ] || die "patches/extra-cc: '$glob' (for $addr) matches no patch in patches/series.
+		[ -n "$hit" ] || die "$SERIES_NAME/extra-cc: '$glob' (for $addr) matches no patch in $SERIES_NAME/series.
 Update the glob to the patch's new file name, or drop the line."
 		extra_glob+=("$glob") extra_addr+=("$addr")
 	done < <(rows "$extra")
@@ -165,9 +166,9 @@ for i in "${!patches[@]}"; do
 	p=${patches[$i]}
 	if ! kgit -C "$mt" am -q --no-3way "$p" >"$tmp/am.log" 2>&1; then
 		grep -E '^(error|fatal):' "$tmp/am.log" >&2 || cat "$tmp/am.log" >&2
-		die "patch $((i + 1)), patches/${p##*/}, does not apply to the base with the patches before it.
+		die "patch $((i + 1)), $SERIES_NAME/${p##*/}, does not apply to the base with the patches before it.
 Nothing was written to $out.  'make check' shows the same failure in its apply
-step: fix the patch in work/linux, 'make export', then run 'make mail' again."
+step: fix the patch in $TREE, 'make export BASE=$BASE', then run 'make mail' again."
 	fi
 	# Your sign-off certifies that you pass the patch on; it does not
 	# stand in for the one the patch should already carry.

@@ -49,14 +49,14 @@ export GIT_CONFIG_GLOBAL=$tmp/gitconfig GIT_CONFIG_NOSYSTEM=1
 sender="$(git -C "$ROOT" config user.name) <$(git -C "$ROOT" config user.email)>"
 sender_addr=$(git -C "$ROOT" config user.email | tr '[:upper:]' '[:lower:]')
 MAIL_DIR=$tmp/mail "$here/mail.sh" 2>&1 || die "mail.sh failed (above)"
-! git -C "$TREE" worktree list --porcelain | grep -qxF "worktree $WORK/mail-tree" ||
-	die "mail.sh left its scratch worktree $WORK/mail-tree behind"
+! git -C "$TREE" worktree list --porcelain | grep -qxF "worktree $WORK/$BASE/mail-tree" ||
+	die "mail.sh left its scratch worktree $WORK/$BASE/mail-tree behind"
 
 # 3. The mails carry patches/, signed off by the patches' authors, then the sender.
 mapfile -t patches < <(series_patches)
 mapfile -t dirs < <(find "$tmp/mail" -mindepth 1 -maxdepth 1 -type d | sort -V)
 [ "${#dirs[@]}" -eq "$(rows "$PATCHES/sets" | wc -l)" ] ||
-	die "mail.sh wrote ${#dirs[@]} sets, patches/sets has $(rows "$PATCHES/sets" | wc -l)"
+	die "mail.sh wrote ${#dirs[@]} sets, $SERIES_NAME/sets has $(rows "$PATCHES/sets" | wc -l)"
 i=0 mails=0
 for d in "${dirs[@]}"; do
 	set=${d##*/}
@@ -71,11 +71,11 @@ for d in "${dirs[@]}"; do
 		orig=${patches[$i]}
 		i=$((i + 1))
 		[ "$(git patch-id --stable <"$f" | cut -d' ' -f1)" = "$(git patch-id --stable <"$orig" | cut -d' ' -f1)" ] ||
-			die "$set/${f##*/} does not carry the diff of patches/${orig##*/}"
+			die "$set/${f##*/} does not carry the diff of $SERIES_NAME/${orig##*/}"
 		grep -qxF "From: $sender" "$f" || die "$set/${f##*/} is not from $sender"
 		want=$( (sed '/^---$/q' "$orig" | grep '^Signed-off-by:' || true; echo "Signed-off-by: $sender") | uniq)
 		[ "$(sed '/^---$/q' "$f" | grep '^Signed-off-by:')" = "$want" ] ||
-			die "$set/${f##*/}: the sign-offs are not those of patches/${orig##*/} followed by the sender's"
+			die "$set/${f##*/}: the sign-offs are not those of $SERIES_NAME/${orig##*/} followed by the sender's"
 	done
 	# 4. git send-email takes the set, offline, without a prompt; each mail
 	# goes to the addresses in its headers (and the sender), never to the
@@ -102,5 +102,5 @@ $(addresses <"$f")"
 	done
 	mails=$((mails + n))
 done
-[ "$i" -eq "${#patches[@]}" ] || die "the sets hold $i patches, patches/series lists ${#patches[@]}"
+[ "$i" -eq "${#patches[@]}" ] || die "the sets hold $i patches, $SERIES_NAME/series lists ${#patches[@]}"
 echo "ok: $mails mails in ${#dirs[@]} sets pass git send-email --dry-run, from $sender"

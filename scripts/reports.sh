@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Boot the built ARCH kernel once for each case in configs/expected-reports,
+# Boot the built ARCH kernel once for each case in the series' expected-reports,
 # with test_mmu_notifier.provoke=1: the case must pass and its boot's log
 # must hold the report it provokes and no other.  The suite's provoking
 # cases must all be listed there.  Usage: reports.sh um|x86_64
@@ -9,7 +9,7 @@ mkdir -p "$LOGS"
 here=$(dirname "$0")
 
 arch=${1:?usage: reports.sh um|x86_64}
-table=$CONFIGS/expected-reports
+table=$EXPECTED_REPORTS
 provoke=--kernel_args=test_mmu_notifier.provoke=1
 
 # Every provoking case of the suite needs an expected report.

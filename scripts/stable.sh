@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Patch 1 is tagged Cc: stable: check it on the other LTS that Debian 12
-# ships, 6.1.  Unpack Debian's linux-source-6.1 once into $STABLE_TREE
-# (tagged $BASE_TAG, like base.sh does for the base), then, on fresh
+# Patch 1 is tagged Cc: stable: check patch 1 of BASE's series on the other
+# LTS that Debian 12 ships, 6.1.  Fetch Debian's linux-source-6.1 (pinned in
+# stable/6.1/base) and unpack it once into $STABLE_TREE (tagged $BASE_TAG,
+# as base.sh does for the bases), then, on fresh
 # branches: apply patch 1 alone with `git am`; build mm/mmu_notifier.o for
 # x86_64 with W=1 without and with it and fail on a new warning; run the
 # KUnit case of stable/6.1/ on UML without patch 1 (it must fail: the bug)
@@ -9,17 +10,16 @@
 # if a step fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+say_base
 "$(dirname "$0")/deps.sh"
-mkdir -p "$WORK" "$LOGS"
+mkdir -p "$WORK"
 
-STABLE_PKG=linux-source-6.1
-STABLE_VERSION=6.1.192-2
-STABLE_TARBALL=/usr/src/linux-source-6.1.tar.xz
-STABLE_TREE=$WORK/stable-6.1
-STABLE=$ROOT/stable/6.1		# the KUnit case and the configuration fragments
+STABLE=$ROOT/stable/6.1		# the pin, the KUnit case and the configuration fragments
+STABLE_TREE=$WORK/6.1/linux
+STABLE_BUILD=$WORK/6.1/build
 JOBS=${JOBS:-2}
 tree=$STABLE_TREE
-log=$LOGS/stable
+log=$WORK/logs/6.1
 mkdir -p "$log"
 failed=0
 
@@ -55,14 +55,13 @@ branch() {
 
 # 1. The 6.1 base.
 start=$SECONDS
-base_tree "$STABLE_PKG" "$STABLE_VERSION" "$STABLE_TARBALL" "$tree" \
-	"STABLE_VERSION in scripts/stable.sh" check-stable
+base_tree "$STABLE/base" "$tree" check-stable
 result PASS base "$start" "$(git -C "$tree" tag -l --format='%(contents:subject)' "$BASE_TAG") in ${tree#"$ROOT/"}"
 
 # 2. Patch 1 alone, on a fresh branch: plain `git am`, else `git am -3`.
 start=$SECONDS
 patch1=$(series_patches | sed -n 1p)	# sed reads it all: no SIGPIPE under pipefail
-[ -n "$patch1" ] || die "patches/series lists no patch"
+[ -n "$patch1" ] || die "$SERIES_NAME/series lists no patch: take patch 1 of a backport, e.g. 'make check-stable BASE=6.12'"
 git -C "$tree" am --abort >/dev/null 2>&1 || true
 require_clean "$tree"
 git -C "$tree" checkout -q --detach "$BASE_TAG"
@@ -78,8 +77,8 @@ else
 		how="does not apply with git am (log: $log/am-patch1-plain.log), applies with git am -3"
 	else
 		grep -E '^(error|Patch failed)' "$log/am-patch1-plain.log" | sed 's/^/    /' >&2
-		die "${patch1##*/} does not apply to $STABLE_PKG with git am, nor with -3 (which needs
-the 6.12 blobs the patch names; the 6.1 tree does not have them). Backport it by hand:
+		die "${patch1##*/} does not apply to Debian's 6.1 with git am, nor with -3 (which needs
+the $BASE blobs the patch names; the 6.1 tree does not have them). Backport it by hand:
 in $tree, 'git checkout -b backport $BASE_TAG', 'git apply --reject $patch1',
 port the hunks left in mm/mmu_notifier.c.rej, then commit with the patch's message."
 	fi
@@ -89,7 +88,7 @@ result PASS apply "$start" "${patch1##*/}: $how"
 # 3. mm/mmu_notifier.o, x86_64, W=1, without and with patch 1.
 start=$SECONDS
 obj=mm/mmu_notifier.o
-build=$BUILD/stable-x86_64
+build=$STABLE_BUILD/x86_64
 mkdir -p "$build"
 kmake() {
 	make -C "$tree" -s O="$build" CC="ccache gcc" -j"$JOBS" "$@"
@@ -137,10 +136,10 @@ kunit() {
 	local status=0
 	git -C "$tree" checkout -q -f --detach "$1"
 	(cd "$tree" && python3 tools/testing/kunit/kunit.py run --arch=um \
-		--build_dir="$BUILD/stable-um" --kunitconfig="$STABLE/kunitconfig" \
+		--build_dir="$STABLE_BUILD/um" --kunitconfig="$STABLE/kunitconfig" \
 		--make_options="CC=ccache gcc" --jobs="$JOBS" --timeout=300 \
 		"$suite*") >"$log/kunit-$1.out" 2>&1 || status=$?
-	cp "$BUILD/stable-um/test.log" "$log/kunit-$1.log" 2>/dev/null || true
+	cp "$STABLE_BUILD/um/test.log" "$log/kunit-$1.log" 2>/dev/null || true
 	return $status
 }
 # Lines of kunit.py's output that say what the case did.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Make the developer's tree: the pristine base (base.sh), then the branch
-# with patches/ applied.  The old branch is kept as a backup if it differs.
+# Make the developer's tree of BASE: the pristine base (base.sh), then the
+# branch with the series (patches/ or backports/BASE/) applied.  The old branch is kept as a backup if it differs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+say_base
 
 "$(dirname "$0")/base.sh"
 version=$(git -C "$TREE" tag -l --format='%(contents:subject)' "$BASE_TAG")
@@ -19,7 +20,7 @@ if git -C "$TREE" rev-parse -q --verify "refs/heads/$BRANCH" >/dev/null &&
 	[ "$(content "$BRANCH")" != "$(content "$BRANCH.new")" ]; then
 	backup="backup/$BRANCH-$(date +%Y%m%d-%H%M%S)"
 	git -C "$TREE" branch -q -m "$BRANCH" "$backup"
-	note "the old '$BRANCH' differed from patches/: kept as branch '$backup'"
+	note "the old '$BRANCH' differed from $SERIES_NAME/: kept as branch '$backup'"
 fi
 git -C "$TREE" branch -q -M "$BRANCH.new" "$BRANCH"
 note "workspace ready: $TREE on branch '$BRANCH' (${version#"$BASE_PKG "} + $(git -C "$TREE" rev-list --count "$BASE_TAG..$BRANCH") patches)"
