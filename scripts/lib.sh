@@ -161,7 +161,7 @@ Is the network up and $BASE_URI reachable?  Then run 'make $target' again."
 		fi
 		versions=$(apt-cache "${opts[@]}" madison "$BASE_PKG" 2>>"$log" | awk '{ print $3 }')
 		grep -qxF "$BASE_VERSION" <<<"$versions" ||
-			die "$BASE_PKG $BASE_VERSION has left Debian's $BASE_SUITE; it has: $(echo "${versions:-nothing}" | paste -sd ' ').
+			die "$BASE_PKG $BASE_VERSION is not (or no longer) in Debian's $BASE_SUITE, which has: $(echo "${versions:-nothing}" | paste -sd ' ').
 Pin one of them in $pin (BASE_VERSION and BASE_SHA256; see 'The bases' in README.md),
 then 'make $target' again and rerun 'make check' on it."
 		if ! (cd "$apt/debs" && apt-get "${opts[@]}" download "$BASE_PKG=$BASE_VERSION") >>"$log" 2>&1 ||
