@@ -9,7 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 runs=${RUNS:-5}
-tree=$WORK/bench
+tree=$SPACE/bench
 build=$BUILD/bench-um
 out=$LOGS/bench
 mkdir -p "$LOGS" "$out"

@@ -8,7 +8,7 @@ set -euo pipefail
 
 tree=${KTREE:-$CHECK_TREE}
 build=$BUILD/production
-out=$WORK/bloat
+out=$SPACE/bloat
 tip=$(git -C "$tree" rev-parse HEAD)
 # The .c files the series changes and, since the notifier API is inline,
 # the mm/ files that call it.

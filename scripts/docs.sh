@@ -30,11 +30,11 @@ if [ ! -f "$base_warnings" ]; then
 	if [ "$(git -C "$tree" rev-parse HEAD)" = "$base" ]; then
 		sphinx "$tree" "$BUILD/docs" >"$base_warnings.tmp"
 	else
-		rm -rf "$WORK/docs-base"
+		rm -rf "$SPACE/docs-base"
 		git -C "$TREE" worktree prune
-		git -C "$TREE" worktree add -q --detach "$WORK/docs-base" "$base"
-		sphinx "$WORK/docs-base" "$BUILD/docs-base" >"$base_warnings.tmp"
-		git -C "$TREE" worktree remove --force "$WORK/docs-base"
+		git -C "$TREE" worktree add -q --detach "$SPACE/docs-base" "$base"
+		sphinx "$SPACE/docs-base" "$BUILD/docs-base" >"$base_warnings.tmp"
+		git -C "$TREE" worktree remove --force "$SPACE/docs-base"
 	fi
 	mv "$base_warnings.tmp" "$base_warnings"
 fi

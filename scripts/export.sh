@@ -11,7 +11,7 @@ git -C "$TREE" rev-parse -q --verify "refs/heads/$BRANCH" >/dev/null 2>&1 ||
 require_clean "$TREE"
 [ -f "$PATCHES/cover-letter.in" ] || die "$SERIES_NAME/cover-letter.in is missing: restore it with git"
 
-out=$WORK/$BASE/export
+out=$SPACE/export
 rm -rf "$out"
 mkdir -p "$out"
 count=$(git -C "$TREE" rev-list --count "$BASE_TAG..$BRANCH")

@@ -90,7 +90,7 @@ bases() {
 # use_base B: work on base B from now on, and tell the scripts this one
 # runs (BASE is exported): its series (SERIES, also PATCHES, and
 # SERIES_NAME for messages), its per-series data, its pin (BASE_PKG ...,
-# see load_pin) and its workspace under work/B.
+# see load_pin) and its workspace SPACE, work/B.
 use_base() {
 	local b=$1
 	if [ "$b" = "$DEFAULT_BASE" ]; then
@@ -106,9 +106,10 @@ use_base() {
 	SERIES_NAME=${SERIES#"$ROOT/"}
 	EXPECTED_REPORTS=$SERIES/expected-reports	# what each provoking case reports
 	AUDIT_EXPECTED=$SERIES/audit-expected		# make audit's pinned verdicts
-	TREE=$WORK/$b/linux		# the developer's tree: pristine base + the series
-	CHECK_TREE=$WORK/$b/check	# worktree where `make check` applies the series
-	BUILD=$WORK/$b/build		# out-of-tree build directories
+	SPACE=$WORK/$b			# the base's workspace
+	TREE=$SPACE/linux		# the developer's tree: pristine base + the series
+	CHECK_TREE=$SPACE/check		# worktree where `make check` applies the series
+	BUILD=$SPACE/build		# out-of-tree build directories
 	LOGS=$WORK/logs/$b
 	load_pin "$SERIES/base"
 }

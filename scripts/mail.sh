@@ -13,8 +13,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 say_base
 
-out=$(realpath -m "${MAIL_DIR:-$WORK/$BASE/mail}")
-mt=$(realpath -m "$WORK/$BASE")/mail-tree
+out=$(realpath -m "${MAIL_DIR:-$SPACE/mail}")
+mt=$(realpath -m "$SPACE")/mail-tree
 sets=$PATCHES/sets
 extra=$PATCHES/extra-cc
 stamp=.made-by-mail.sh

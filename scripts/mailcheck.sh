@@ -49,8 +49,8 @@ export GIT_CONFIG_GLOBAL=$tmp/gitconfig GIT_CONFIG_NOSYSTEM=1
 sender="$(git -C "$ROOT" config user.name) <$(git -C "$ROOT" config user.email)>"
 sender_addr=$(git -C "$ROOT" config user.email | tr '[:upper:]' '[:lower:]')
 MAIL_DIR=$tmp/mail "$here/mail.sh" 2>&1 || die "mail.sh failed (above)"
-! git -C "$TREE" worktree list --porcelain | grep -qxF "worktree $WORK/$BASE/mail-tree" ||
-	die "mail.sh left its scratch worktree $WORK/$BASE/mail-tree behind"
+! git -C "$TREE" worktree list --porcelain | grep -qxF "worktree $SPACE/mail-tree" ||
+	die "mail.sh left its scratch worktree $SPACE/mail-tree behind"
 
 # 3. The mails carry patches/, signed off by the patches' authors, then the sender.
 mapfile -t patches < <(series_patches)
