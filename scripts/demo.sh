@@ -3,7 +3,8 @@
 # lockdep kernel, run the series' KUnit suite and print what each case
 # proves, then boot once per provoking case and show the report it
 # provokes.  It stops at the first step that fails and names that step's
-# log.  The last line is the verdict: "demo: base B: ..." passed or FAILED.
+# log.  The last line is the verdict: "demo: base B: ..." passed, FAILED,
+# or SKIPPED when the series has no suite yet (as make check skips).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
@@ -30,8 +31,11 @@ step() {
 step "installing what the project needs" "$LOGS/demo-deps.log" "$here/deps.sh"
 step "making the base tree" "$LOGS/demo-base.log" "$here/base.sh"
 step "applying $SERIES_NAME/ to the base" "$LOGS/demo-apply.log" "$here/checktree.sh"
-[ -f "$CHECK_TREE/$SUITE_KUNITCONFIG" ] ||
-	failed "the series in $SERIES_NAME/ has no KUnit suite ($SUITE_KUNITCONFIG): nothing to show"
+if [ ! -f "$CHECK_TREE/$SUITE_KUNITCONFIG" ]; then
+	# As make check skips what a series does not have yet.
+	echo "demo: base $BASE: SKIPPED: the series in $SERIES_NAME/ has no KUnit suite ($SUITE_KUNITCONFIG) yet: nothing to show ($(bases | grep -vxF "$BASE" | sed 's/^/make demo BASE=/' | paste -sd ',' | sed 's/,/, /g') shows another)"
+	exit 0
+fi
 step "building the UML lockdep kernel and running 'mmu_notifier*' (a few minutes cold)" \
 	"$LOGS/demo.log" "$here/kunit.sh" um run --json="$LOGS/demo.json" 'mmu_notifier*'
 
