@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Apply the series of BASE (patches/ or backports/BASE/) with `git am` onto START in the git tree TREE, as the new
-# branch NAME.  Usage: apply.sh TREE [START [NAME]]
+# Apply the series of BASE (patches/ or backports/BASE/) with `git am` onto
+# START in the git tree TREE, as the new branch NAME.
+# Usage: apply.sh TREE [START [NAME]]
 # Nothing existing is reset or overwritten: a dirty tree or an existing NAME
 # stops it, and a patch that does not apply leaves the tree where it was.
 set -euo pipefail

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Boot the built ARCH kernel once for each case in the series' expected-reports,
+# Boot the built ARCH kernel once for each case in the series'
+# expected-reports (patches/ or backports/BASE/),
 # with test_mmu_notifier.provoke=1: the case must pass and its boot's log
 # must hold the report it provokes and no other.  The suite's provoking
 # cases must all be listed there.  Usage: reports.sh um|x86_64
