@@ -4,13 +4,20 @@
 # frozen backport (backports/BASE/), a reduced battery named NAME@BASE:
 # it applies, its UML KUnit suite passes, its UML report cases pass.  One
 # line per check, then "N passed, N failed, N skipped".  Exits non-zero if
-# a check failed.  BASE is not read: it runs on every base.
+# a check failed.  BASE is not read: it runs on every base, or on the
+# bases given as arguments (check.sh 6.12: that backport's battery only).
+# Usage: check.sh [BASE...]
 set -euo pipefail
 unset BASE
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
+if [ $# -eq 0 ]; then
+	mapfile -t run_bases < <(bases)
+else
+	run_bases=("$@")
+fi
 
-note "make check: every check on base $DEFAULT_BASE ($SERIES_NAME/), then apply, kunit-um and reports-um on each backport: $(bases | tail -n +2 | paste -sd ' ')"
+note "check: every check on base $DEFAULT_BASE ($SERIES_NAME/), then apply, kunit-um and reports-um on each backport; bases: ${run_bases[*]}"
 "$here/deps.sh"
 passed=0 failed=0 skipped=0
 
@@ -153,9 +160,12 @@ backport_battery() {
 	fi
 }
 
-full_battery
-while read -r b; do
+for b in "${run_bases[@]}"; do
 	use_base "$b"
-	backport_battery
-done < <(bases | tail -n +2)
+	if [ "$b" = "$DEFAULT_BASE" ]; then
+		full_battery
+	else
+		backport_battery
+	fi
+done
 summary
