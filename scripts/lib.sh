@@ -178,7 +178,9 @@ Check the network and the space in $apt/debs, then run 'make $target' again."
 but $pin pins $BASE_SHA256: it is not the package the series was tested on,
 and nothing was made from it.  Delete it (rm '$deb') and run 'make $target'
 again to fetch it anew.  If the new download does not match either, Debian's
-file has changed: find out why before you change BASE_SHA256 in $pin."
+file has changed: find out why before you change BASE_SHA256 in $pin.  (If you
+are bumping the pin, check this SHA-256 against the suite's index and pin it:
+see 'The bases' in README.md.)"
 	if [ ! -f "$src/usr/src/$BASE_PKG.tar.xz" ]; then
 		rm -rf "$src.tmp"
 		mkdir -p "$apt/src"
