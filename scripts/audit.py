@@ -7,9 +7,10 @@ where the range is not blockable.  Prints one line per callback:
     OPS.FIELD  CALLBACK  FILE:LINE  VERDICT  DETAIL
 
 VERDICT is n/a (never called in a non-blockable context), clean, guarded
-(sleeps only where mmu_notifier_range_blockable() said yes, or its start
-declines every non-blockable invalidation), sleeps, or undecided (calls
-through a function pointer, or into a function Coccinelle could not parse).
+(sleeps only where mmu_notifier_range_blockable() said yes, or its start,
+for an hlist end or an interval finish pass, declines every non-blockable
+invalidation), sleeps, or undecided (calls through a function pointer, or
+into a function Coccinelle could not parse).
 
 Usage: audit.py UNITS < FACTS, where UNITS has one line per file:
 "UNIT<TAB>FILE", FILE being UNIT (a .c file) or a header it includes.
@@ -18,7 +19,13 @@ import re
 import sys
 from collections import defaultdict
 
-NONBLOCK = {"invalidate", "invalidate_range_start", "invalidate_range_end"}
+NONBLOCK = {"invalidate", "invalidate_start", "invalidate_finish",
+            "invalidate_range_start", "invalidate_range_end"}
+# The second half of a pair runs only after its first half succeeded, in
+# the same context: an hlist end after its start, an interval notifier's
+# finish pass after its start pass.
+START = {"invalidate_range_end": "invalidate_range_start",
+         "invalidate_finish": "invalidate_start"}
 DEPTH = 8
 
 
@@ -100,9 +107,9 @@ def judge(unit, cb, field, start):
     bad = [f for f in found if not f[0]]
     sleeping = [f for f in bad if f[1] in ("sleep", "gfp")]
     escaping = [f for f in bad if f[1] in ("fp", "unparsed")]
-    if field == "invalidate_range_end" and (sleeping or escaping) and start:
+    if field in START and (sleeping or escaping) and start:
         declines = [(l, r) for l, r in unit.after[start].items()
-                    if r.startswith("-")]
+                    if r.startswith("-") or r == "false"]
         if declines:
             return "guarded", "its start declines: %s:%d returns %s" % (
                 start, declines[0][0], declines[0][1])
@@ -135,7 +142,7 @@ def main():
     for unit, struct, field, cb, line in sorted(
             set(ops), key=lambda o: (o[0].name, o[4])):
         start = next((c for u, s, f, c, _ in ops if u is unit and
-                      s == struct and f == "invalidate_range_start"), None)
+                      s == struct and f == START.get(field)), None)
         verdict, detail = judge(unit, cb, field, start)
         line = unit.defs.get(cb, (None, line))[1]
         rows.append(("%s.%s" % (struct, field), cb,

@@ -11,6 +11,7 @@
 ///   sleep  CALLEE                  a call of a primitive that may sleep
 ///   gfp    FLAG                    an allocation flag that may reclaim
 ///   fp     MEMBER                  a call through a function pointer
+///                                  (MEMBER, or a parameter of FUNCTION)
 ///   only   LAST                    lines LINE..LAST run only if blockable
 ///   after  RETURN                  after LINE, only if blockable: the
 ///                                  non-blockable path returned RETURN
@@ -104,6 +105,19 @@ fn(...) { <... \(E->m@p(...)\|E.m@p(...)\|(*E)@p(...)\) ...> }
 fn << fp.fn; m << fp.m; p << fp.p;
 @@
 fact("fp", p, fn, m)
+
+// A call through a function pointer the function was passed.
+@param_fp@
+identifier fn, h;
+type T;
+position p;
+@@
+fn(..., T (*h)(...), ...) { <... h@p(...) ...> }
+
+@script:python@
+fn << param_fp.fn; h << param_fp.h; p << param_fp.p;
+@@
+fact("fp", p, fn, h)
 
 // The guards: code that only the blockable context runs.
 @if_then@
