@@ -11,9 +11,15 @@ set -euo pipefail
 tree=$(kernel_tree "${1:-}")
 build=$BUILD/audit-x86_64
 log=$LOGS/auditbuild
-# amdkfd is built from amdgpu's Makefile, hence the ../amdkfd path.
-objects=(drivers/gpu/drm/amd/amdgpu/../amdkfd/kfd_svm.o
-	drivers/infiniband/hw/hfi1/user_exp_rcv.o)
+# amdkfd is built from amdgpu's Makefile, hence the ../amdkfd path.  The
+# 6.12 series also patches hfi1's user_exp_rcv.o, the 7.3 one mshv's
+# mshv_regions.o, which 6.12 does not have: an object whose source the
+# tree lacks is left out.
+objects=()
+for o in drivers/gpu/drm/amd/amdgpu/../amdkfd/kfd_svm.o \
+	drivers/infiniband/hw/hfi1/user_exp_rcv.o drivers/hv/mshv_regions.o; do
+	[ ! -f "$tree/${o%.o}.c" ] || objects+=("$o")
+done
 mkdir -p "$build" "$log"
 require_clean "$tree"
 tip=$(git -C "$tree" rev-parse HEAD)
