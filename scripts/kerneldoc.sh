@@ -8,10 +8,12 @@ tree=${KTREE:-$CHECK_TREE}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# kernel-doc's warnings for FILE as read from PATH, without line numbers.
+# kernel-doc's warnings for FILE as read from PATH, without the path and
+# line number: "PATH:LINE: warning: ..." (6.12's kernel-doc) or
+# "Warning: PATH:LINE ..." (7.3's).
 warnings() {
 	"$tree/scripts/kernel-doc" -none -Wall "$2" 2>&1 |
-		sed -E "s#^[^:]*:[0-9]+: ##; s#^#$1: #" | sort -u
+		sed -E "s#^(Warning: )?[^ :]*:[0-9]+:? ##; s#^#$1: #" | sort -u
 }
 
 bad=0

@@ -63,7 +63,7 @@ for d in "${dirs[@]}"; do
 	mapfile -t files < <(find "$d" -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
 	cover=$d/0000-cover-letter.patch
 	[ -f "$cover" ] || die "$set has no cover letter"
-	grep -qE "^Subject: \[PATCH 0/${#files[@]}\] " "$cover" || die "$set: the cover letter is not [PATCH 0/${#files[@]}]"
+	grep -qE "^Subject: \[PATCH 0*0/${#files[@]}\] " "$cover" || die "$set: the cover letter is not [PATCH 0/${#files[@]}] (or 00/NN)"
 	grep -q '^base-commit: ' "$cover" || die "$set: the cover letter has no base-commit"
 	prereq=$(grep -c '^prerequisite-patch-id: ' "$cover" || true)
 	[ "$prereq" -eq "$i" ] || die "$set: the cover letter lists $prereq prerequisite patches, not the $i of the sets before it"
