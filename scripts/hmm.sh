@@ -2,7 +2,7 @@
 # Run upstream's hmm-tests (tools/testing/selftests/mm, which drives
 # interval notifiers through lib/test_hmm.c) on the x86_64 lockdep kernel
 # that kunit.sh built, under QEMU (TCG) with two CPUs, and judge the run
-# against the base's recorded results, tests/hmm/base.txt: every test that
+# against the base's recorded results, tests/hmm/$BASE.txt: every test that
 # passes there must pass here, the run must end with lockdep still on, and
 # the console must hold no lockdep report, BUG: or WARNING: (scanlog.py).
 # Writes $LOGS/${KLOG:-hmm-x86_64}.log (the console) and .txt (one verdict
@@ -19,7 +19,10 @@ kbuild=${2:-$BUILD/x86_64}
 out=$kbuild/hmm-tests
 log=$LOGS/${KLOG:-hmm-x86_64}.log
 results=${log%.log}.txt
-base=$ROOT/tests/hmm/base.txt
+# The base's verdicts, recorded per base (they differ: 7.3's hmm-tests
+# has more tests, and its device-coherent ones need another layout).
+base=$ROOT/tests/hmm/$BASE.txt
+[ -f "$base" ] || die "no hmm-tests verdicts of the $BASE base in tests/hmm/$BASE.txt: record them by booting a kernel of the base tree (hmm.sh TREE BUILD, see its usage)"
 timeout=${HMM_TIMEOUT:-300}
 kernel=$kbuild/arch/x86/boot/bzImage
 src=$tree/tools/testing/selftests/mm/hmm-tests.c
@@ -30,13 +33,19 @@ require_config "$kbuild" x86_64-hmm.config
 mkdir -p "$out/initramfs" "$LOGS"
 
 # 1. hmm-tests and the init, static; hmm-tests on the tree's own UAPI
-# headers, as the selftests' Makefile builds it.
+# headers, as the selftests' Makefile builds it: with the helpers its
+# "$(TEST_GEN_FILES): ..." line names (7.3: vm_util.c hugepage_settings.c)
+# and the selftests' directory for kselftest_harness.h.
 note "building hmm-tests from $tree"
 make -C "$tree" -s ARCH=x86_64 O="$out/obj" headers >"$out/build.log" 2>&1 ||
 	die "'make headers' failed (see $out/build.log)"
+# shellcheck disable=SC2016 # a literal $( of the Makefile
+mapfile -t helpers < <(sed -n 's/^\$(TEST_GEN_FILES): *//p' "${src%/*}/Makefile" |
+	tr ' ' '\n' | grep '\.c$' | sed "s#^#${src%/*}/#")
 gcc -static -O2 -Wall -isystem "$out/obj/usr/include" \
 	-isystem "$tree/tools/include/uapi" -I "$tree" \
-	-o "$out/initramfs/hmm-tests" "$src" -lrt -lpthread -lm \
+	-I "$tree/tools/testing/selftests" \
+	-o "$out/initramfs/hmm-tests" "$src" "${helpers[@]}" -lrt -lpthread -lm \
 	>>"$out/build.log" 2>&1 || die "hmm-tests did not build (see $out/build.log)"
 gcc -static -O2 -Wall -Werror -o "$out/initramfs/init" "$ROOT/tests/hmm/init.c" \
 	>>"$out/build.log" 2>&1 || die "the init did not build (see $out/build.log)"
