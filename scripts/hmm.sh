@@ -6,7 +6,8 @@
 # passes there must pass here, the run must end with lockdep still on, and
 # the console must hold no lockdep report, BUG: or WARNING: (scanlog.py).
 # Writes $LOGS/${KLOG:-hmm-x86_64}.log (the console) and .txt (one verdict
-# per test, in base.txt's format); the bound of the boot is $HMM_TIMEOUT s.
+# per test, as tests/hmm/$BASE.txt lists them); the bound of the boot is
+# $HMM_TIMEOUT s.
 # Usage: hmm.sh [TREE [KERNEL_BUILD]]   (default: the check worktree and
 # kunit.sh's x86_64 build of it; to record the base, name a base tree and
 # its build, made as kunit.sh makes it)
@@ -53,14 +54,14 @@ gcc -static -O2 -Wall -Werror -o "$out/initramfs/init" "$ROOT/tests/hmm/init.c" 
 	cpio -o -H newc -R 0:0 --quiet) >"$out/initramfs.cpio"
 
 # 2. Boot it.  kunit.enable=0: the built-in KUnit suites ran in kunit.sh's
-# boot already.  hugepages: for the hugetlbfs cases.  memmap keeps 512 MiB
-# of RAM, at 1 GiB, from the kernel: the memory of test_hmm's two
-# device-coherent devices (256 MiB each), as special purpose memory would be.
-# printk.devkmsg=on: the init copies the test's output into the kernel
-# log, each line whole and in order with the kernel's messages.
+# boot already.  hugepages: for the hugetlbfs cases.  The base's verdicts
+# name the rest of the command line on their "# boot:" lines: the memory
+# of test_hmm's device-coherent devices, where the base's test_hmm can use
+# it.  printk.devkmsg=on: the init copies the test's output into the
+# kernel log, each line whole and in order with the kernel's messages.
+read -ra layout < <(sed -n 's/^# boot: *//p' "$base" | paste -sd ' ')
 cmdline=(console=ttyS0 kunit.enable=0 panic=-1 printk.time=1 printk.devkmsg=on
-	hugepages=4 "memmap=512M\$0x40000000" test_hmm.spm_addr_dev0=0x40000000
-	test_hmm.spm_addr_dev1=0x50000000)
+	hugepages=4 "${layout[@]}")
 note "booting $kernel with hmm-tests (bound: $timeout s)"
 boot_x86_64 "$kernel" "$out/initramfs.cpio" "$log" "$timeout" "${cmdline[@]}"
 
@@ -93,7 +94,7 @@ while read -r _ name; do
 done < <(rows "$base" | awk '$1 == "PASS"')
 while read -r v name _; do
 	was=$(verdict <(rows "$base") "$name")
-	[ "$v" = "$was" ] || echo "note: $name: ${was:-not in base.txt} on the base, $v here"
+	[ "$v" = "$was" ] || echo "note: $name: ${was:-not in $BASE.txt} on the base, $v here"
 done <"$results"
 "$here/scanlog.py" "$log" || bad=1
 totals() {
