@@ -19,8 +19,11 @@ import re
 import sys
 from collections import defaultdict
 
+# The callbacks that may run where sleeping is not allowed: the
+# invalidations in the OOM reaper's non-blockable range, and in_use, which
+# reclaim asks under the page table lock (7.3 series, patch 15).
 NONBLOCK = {"invalidate", "invalidate_start", "invalidate_finish",
-            "invalidate_range_start", "invalidate_range_end"}
+            "invalidate_range_start", "invalidate_range_end", "in_use"}
 # The second half of a pair runs only after its first half succeeded, in
 # the same context: an hlist end after its start, an interval notifier's
 # finish pass after its start pass.

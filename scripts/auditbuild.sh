@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Build the objects of the notifier callbacks that the audit found
-# sleeping (scripts/audit.sh) for x86_64 with W=1 and sparse (C=1), at
-# the base and at the tree's HEAD, and fail on a build error or on a
-# warning that the base does not have.  Only these objects are built,
-# in their own configuration (configs/audit-x86_64.config).
+# Build the objects of the driver notifier callbacks that the series
+# changes, and that the KUnit kernels do not build, for x86_64 with W=1 and
+# sparse (C=1), at the base and at the tree's HEAD, and fail on a build
+# error or on a warning that the base does not have.  Only these objects
+# are built, in their own configuration (configs/audit-x86_64.config).
 # Usage: auditbuild.sh [TREE]   (default: the check tree)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -13,11 +13,12 @@ build=$BUILD/audit-x86_64
 log=$LOGS/auditbuild
 # amdkfd is built from amdgpu's Makefile, hence the ../amdkfd path.  The
 # 6.12 series also patches hfi1's user_exp_rcv.o, the 7.3 one mshv's
-# mshv_regions.o, which 6.12 does not have: an object whose source the
-# tree lacks is left out.
+# mshv_regions.o, which 6.12 does not have, and amdgpu's and xe's userptr
+# notifiers: an object whose source the tree lacks is left out.
 objects=()
 for o in drivers/gpu/drm/amd/amdgpu/../amdkfd/kfd_svm.o \
-	drivers/infiniband/hw/hfi1/user_exp_rcv.o drivers/hv/mshv_regions.o; do
+	drivers/infiniband/hw/hfi1/user_exp_rcv.o drivers/hv/mshv_regions.o \
+	drivers/gpu/drm/amd/amdgpu/amdgpu_hmm.o drivers/gpu/drm/xe/xe_userptr.o; do
 	[ ! -f "$tree/${o%.o}.c" ] || objects+=("$o")
 done
 mkdir -p "$build" "$log"
