@@ -5,7 +5,9 @@
 # (QEMU's default SeaBIOS instead; see README.md for what was measured), and
 # two CPUs, so that the suites run on SMP (stress.sh asks for four).
 # TCG, not KVM: the project's machines have a /dev/kvm on which the guest
-# never prints a line.
+# takes minutes to decompress its kernel; kunit.sh runs kunit.py with
+# scripts/tcg first in PATH, whose qemu-system-x86_64 drops kunit.py's
+# '-accel kvm -accel hvf'.
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='x86_64',

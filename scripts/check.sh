@@ -113,7 +113,7 @@ full_battery() {
 	[ "$failed" -eq 0 ] || return 0
 	npatches=$(git -C "$CHECK_TREE" rev-list --count "$BASE_TAG..HEAD")
 
-	run_check tooling shellcheck "$here"/*.sh "$ROOT/.ci/run"
+	run_check tooling shellcheck "$here"/*.sh "$here"/tcg/* "$ROOT/.ci/run"
 	run_check igt-tooling "$here/igtcheck.sh"
 	if [ "$npatches" -gt 0 ]; then
 		run_check audit "$here/audit.sh"

@@ -19,7 +19,10 @@ mkdir -p "$build" "$LOGS"
 args=(--build_dir="$build")
 case "$arch" in
 um) args+=(--arch=um --timeout=300) ;;
-x86_64*) args+=(--qemu_config="$CONFIGS/qemu_x86_64.py" --timeout=900) ;;
+x86_64*)
+	args+=(--qemu_config="$CONFIGS/qemu_x86_64.py" --timeout=900)
+	PATH=$ROOT/scripts/tcg:$PATH
+	;;
 *) die "unknown arch '$arch': use um, x86_64 or x86_64-rt" ;;
 esac
 case "$cmd" in

@@ -311,7 +311,7 @@ boot_x86_64() {
 	shift 4
 	rm -f "$log"
 	timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
-		-m 2048 -smp 2 -kernel "$kernel" -initrd "$initrd" \
+		-accel tcg -m 2048 -smp 2 -kernel "$kernel" -initrd "$initrd" \
 		-append "$*" -serial "file:$log" </dev/null || status=$?
 	[ "$status" -ne 124 ] || echo "$(basename "$0"): QEMU killed after $timeout s" >>"$log"
 	note "boot: $((SECONDS - start)) s"
