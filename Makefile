@@ -19,7 +19,7 @@ help:
 	@echo "make mail     the series as mail, one set per line of patches/sets,"
 	@echo "              in work/BASE/mail (MAIL_DIR=...), from your git identity"
 	@echo "make deps     install the Debian packages the project needs"
-	@echo "make bench    time reclaim with a waiting vs a declining subscriber"
+	@echo "make bench    time reclaim past a busy device: waiting vs keeping vs none"
 	@echo "make stress   after make check: the stress case, 8 threads for 240 s,"
 	@echo "              on the x86_64 KASAN + lockdep kernel with 4 CPUs"
 	@echo "make bloat    size cost of the series in a production-like config"

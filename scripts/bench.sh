@@ -1,51 +1,50 @@
 #!/usr/bin/env bash
-# What a MAYFAIL decline costs and buys reclaim, measured on UML without
-# lockdep.  Builds two kernels from patches/: "base", the base with the
-# series up to its KUnit suite (no MAYFAIL), and "series", all of it; boots
-# them in turn, RUNS times each, with test_mmu_notifier.bench=1; and prints
-# each benchmark case's figures per kernel as median (min-max) over the
-# boots (scripts/benchtable.py).
+# What a device that uses pages costs reclaim, measured on UML without
+# lockdep: the series' benchmark suite (mmu_notifier_bench) on the tip of
+# the series, built with the classic LRU ("lru": configs/bench.config)
+# and with MGLRU ("mglru": also configs/bench-mglru.config).  Boots the
+# two in turn, RUNS times each, with test_mmu_notifier.bench=1, and prints
+# each case's figures per kernel as median (min-max) over the boots
+# (scripts/benchtable.py; the consoles in work/logs/BASE/bench).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 runs=${RUNS:-5}
-tree=$SPACE/bench
-build=$BUILD/bench-um
 out=$LOGS/bench
-mkdir -p "$LOGS" "$out"
+mkdir -p "$out"
 
 "$here/checktree.sh" >/dev/null
-tip=$(git -C "$CHECK_TREE" rev-parse HEAD)
-suite=$(git -C "$CHECK_TREE" log --diff-filter=A --format=%H -- lib/test_mmu_notifier.c)
-[ -n "$suite" ] || die "the series in patches/ adds no lib/test_mmu_notifier.c: nothing to benchmark"
-if [ ! -e "$tree/.git" ]; then
-	rm -rf "$tree"
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q --detach "$tree" "$suite"
-fi
+git -C "$CHECK_TREE" grep -q mmu_notifier_bench -- lib/test_mmu_notifier.c ||
+	die "the series in $SERIES_NAME/ has no benchmark suite (mmu_notifier_bench): nothing to run"
 
-# build NAME REV: the UML bench kernel of REV, kept as $out/NAME-linux.
+# build NAME CONFIG...: the UML bench kernel with the CONFIG fragments,
+# kept as $out/NAME-linux.
 build() {
-	note "building the $1 kernel ($(git -C "$CHECK_TREE" log -1 --format='%h %s' "$2"))"
-	git -C "$tree" checkout -q -f --detach "$2"
-	(cd "$tree" && python3 tools/testing/kunit/kunit.py build --arch=um \
-		--build_dir="$build" --jobs="$(nproc)" --make_options="CC=ccache gcc" \
-		--kunitconfig="$CONFIGS/bench.config") >"$out/build-$1.log" 2>&1 ||
-		die "the $1 kernel did not build (see $out/build-$1.log)"
-	cp "$build/linux" "$out/$1-linux"
+	local name=$1 k args=()
+	shift
+	for k; do
+		args+=(--kunitconfig="$CONFIGS/$k")
+	done
+	note "building the $name kernel ($(git -C "$CHECK_TREE" log -1 --format='%h %s'))"
+	(cd "$CHECK_TREE" && python3 tools/testing/kunit/kunit.py build --arch=um \
+		--build_dir="$BUILD/bench-$name" --jobs="$(nproc)" \
+		--make_options="CC=ccache gcc" "${args[@]}") >"$out/build-$name.log" 2>&1 ||
+		die "the $name kernel did not build (see $out/build-$name.log)"
+	cp "$BUILD/bench-$name/linux" "$out/$name-linux"
 }
-build base "$suite"
-build series "$tip"
+rm -f "$out"/*.log
+build lru bench.config
+build mglru bench.config bench-mglru.config
 
 # Boot them in turn, so that a drift of the machine's speed hits both.
 for i in $(seq "$runs"); do
-	for k in base series; do
+	for k in lru mglru; do
 		note "boot $i of $runs: $k"
-		timeout 600 "$out/$k-linux" mem=1G console=tty kunit_shutdown=halt \
+		timeout 900 "$out/$k-linux" mem=1G console=tty kunit_shutdown=halt \
 			kunit.enable=1 'kunit.filter_glob=mmu_notifier_bench*' \
 			test_mmu_notifier.bench=1 </dev/null >"$out/$k-$i.log" 2>&1 || true
 		grep -q 'bench: ' "$out/$k-$i.log" ||
 			die "boot $i of the $k kernel printed no figures (see $out/$k-$i.log)"
 	done
 done
-"$here/benchtable.py" "$out" base series
+"$here/benchtable.py" "$out" lru mglru

@@ -4,12 +4,14 @@
 Usage: benchtable.py DIR KERNEL...
 
 DIR holds KERNEL-N.log, the console of boot N of each kernel; each
-benchmark case printed "bench: CASE key=value ...".  Each figure is the
-median over the boots, with the range (min-max) for the time.  Then, for
-the cases both kernels ran, the ratio of the medians and whether the two
-kernels' run-to-run ranges overlap, and, for each CASE-wait /
-CASE-decline pair, the ratio of the times reclaim took to reach its
-target with a declining and with a waiting subscriber.
+benchmark case printed "bench: CASE us=N key=value ...".  Each figure is
+the median over the boots, with the range (min-max) for the time.  Then,
+for the cases both the first and the last kernel ran, the ratio of the
+medians and whether the two kernels' run-to-run ranges overlap; and, per
+kernel, for each CASE-wait and CASE-OTHER pair (OTHER: keep, decline),
+the ratio of the times reclaim took to reach its target, and each time
+against the case "none" (no subscriber), if the kernel ran it with the
+same target.
 """
 import glob
 import os
@@ -18,7 +20,6 @@ import statistics
 import sys
 
 LINE = re.compile(r'bench: (\S+) (.*)')
-FIELDS = ('freed', 'busy_freed', 'invalidations', 'mayfail')
 
 
 def runs(directory, kernel):
@@ -51,8 +52,13 @@ def main(argv):
     if not cases:
         print(f'benchtable.py: no "bench:" lines in {directory}', file=sys.stderr)
         return 1
+    fields = []
+    for k in kernels:
+        for boots in data[k].values():
+            for b in boots:
+                fields += [f for f in b if f != 'us' and f not in fields]
     print(f'{"case":16} {"kernel":7} {"boots":>5} {"ms median (min-max)":>24} '
-          + ' '.join(f'{f:>13}' for f in FIELDS))
+          + ' '.join(f'{f:>13}' for f in fields))
     for case in cases:
         for k in kernels:
             boots = data[k].get(case)
@@ -62,7 +68,7 @@ def main(argv):
             spread = f'{ms(us):.1f} ({min(us) / 1000:.1f}-{max(us) / 1000:.1f})'
             print(f'{case:16} {k:7} {len(boots):5} {spread:>24} '
                   + ' '.join(f'{statistics.median(b.get(f, 0) for b in boots):13g}'
-                             for f in FIELDS))
+                             for f in fields))
     first, last = kernels[0], kernels[-1]
     print()
     for case in cases:
@@ -75,12 +81,26 @@ def main(argv):
                   f'{ms(a):.1f} ms ({min(a) / 1000:.1f}-{max(a) / 1000:.1f}), '
                   f'ratio {ms(b) / ms(a):.3f}: the ranges '
                   f'{"overlap" if overlap else "DO NOT overlap"}')
-    for case in cases:
-        if case.endswith('-wait') and case[:-5] + '-decline' in data[last]:
-            w = [b['us'] for b in data[last][case]]
-            d = [b['us'] for b in data[last][case[:-5] + '-decline']]
-            print(f'{case[:-5]}: waiting {ms(w):.1f} ms, declining {ms(d):.1f} ms, '
-                  f'declining/waiting {ms(d) / ms(w):.4f}')
+    for k in kernels:
+        for case in cases:
+            if not case.endswith('-wait') or case not in data[k]:
+                continue
+            w = [b['us'] for b in data[k][case]]
+            # "none" is the limit of the cases with the same target only.
+            none = [b['us'] for b in data[k].get('none', [])
+                    if b.get('target') == data[k][case][0].get('target')]
+            line = f'{k} {case[:-5]}: waiting {ms(w):.1f} ms'
+            for other in ('keep', 'decline'):
+                o = data[k].get(f'{case[:-5]}-{other}')
+                if o:
+                    o = [b['us'] for b in o]
+                    line += (f', {other} {ms(o):.1f} ms '
+                             f'({other}/waiting {ms(o) / ms(w):.4f}')
+                    line += (f', {other}/none {ms(o) / ms(none):.2f})'
+                             if none else ')')
+            if none:
+                line += f'; none {ms(none):.1f} ms'
+            print(line)
     return 0
 
 
