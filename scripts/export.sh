@@ -18,9 +18,11 @@ count=$(git -C "$TREE" rev-list --count "$BASE_TAG..$BRANCH")
 if [ "$count" -gt 0 ]; then
 	# The cover letter's subject and body come from cover-letter.in, its
 	# date from the newest patch, so that the output is stable.
-	# Recipients: scripts/get_maintainer.pl on the whole series.
+	# Recipients: scripts/get_maintainer.pl on the whole series, with
+	# perl's hash order fixed (it orders some recipients by hash walk).
 	git -C "$TREE" format-patch -q -o "$out/gm" "$BASE_TAG..$BRANCH"
-	mapfile -t to < <(cd "$TREE" && ./scripts/get_maintainer.pl --no-rolestats \
+	mapfile -t to < <(cd "$TREE" && PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 \
+		./scripts/get_maintainer.pl --no-rolestats \
 		--no-git-fallback "$out"/gm/*.patch 2>/dev/null | sed 's/^/--cc=/')
 	rm -rf "$out/gm"
 	git -C "$TREE" -c branch."$BRANCH".description="$(cat "$PATCHES/cover-letter.in")" \

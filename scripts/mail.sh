@@ -19,8 +19,10 @@ sets=$PATCHES/sets
 extra=$PATCHES/extra-cc
 stamp=.made-by-mail.sh
 # scripts/get_maintainer.pl of the scratch tree (the series applied); git
-# history is off because the base has none (patches/extra-cc stands in).
-gm=(./scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback)
+# history is off because the base has none (patches/extra-cc stands in);
+# perl's hash order is fixed, so that recipients keep their order.
+gm=(env PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 ./scripts/get_maintainer.pl
+	--no-rolestats --no-git --no-git-fallback)
 
 # 1. You: the From: and the added Signed-off-by: of every mail.
 name=$(git -C "$ROOT" config user.name || true)
