@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# The hardware test, on a machine with an Intel GPU: build IGT's
-# gem_userptr_blits, run its subtests that invalidate userptr objects
-# under memory pressure, each beside stress-ng and within a time bound,
-# and judge each by IGT's result and its own slice of the kernel log
-# (igtverdict.py).  A missing precondition (an Intel GPU on i915, the
-# series' kernel with lockdep, root, an IGT checkout) is not a failure: it
-# prints "SKIP igt: ..." and what to do, and exits 0.
+# The hardware test, on a machine with an Intel GPU: build the IGT tests
+# of its driver's userptr (i915: gem_userptr_blits; xe: xe_exec_basic,
+# xe_exec_compute_mode and xe_exec_fault_mode), run their subtests that
+# invalidate userptr mappings under memory pressure, each beside stress-ng
+# and within a time bound, and judge each by IGT's result and its own
+# slice of the kernel log (igtverdict.py).  A missing precondition (an
+# Intel GPU on i915 or xe, the series' kernel with lockdep, root, an IGT
+# checkout) is not a failure: it prints "SKIP igt: ..." and what to do,
+# and exits 0.
 #
 # Settings, from the environment or the make command line:
 #   IGT_DIR       an igt-gpu-tools checkout (default: a clone in work/igt)
 #   IGT_REPO      where to clone it from; IGT_REF, a branch or tag to clone
-#   IGT_SUBTESTS  which subtests, as globs
+#   IGT_SUBTESTS  which subtests, as globs (default: the driver's below)
 #   IGT_TIMEOUT   the bound of each subtest, in seconds
 #   IGT_VM_BYTES  stress-ng's --vm-bytes
 #   IGT_KCONFIG   the running kernel's .config, if neither /proc/config.gz
@@ -22,12 +24,11 @@ here=$(dirname "$0")
 
 IGT_REPO=${IGT_REPO:-https://gitlab.freedesktop.org/drm/igt-gpu-tools.git}
 IGT_REF=${IGT_REF:-}
-IGT_SUBTESTS=${IGT_SUBTESTS:-map-fixed-invalidate* *-mempressure-* stress-mm* swapping-* process-exit*}
 IGT_TIMEOUT=${IGT_TIMEOUT:-300}
 IGT_VM_BYTES=${IGT_VM_BYTES:-90%}
 sysfs=${IGT_SYSFS:-/sys}
-# The kernel options the test needs, and what the series' kernel has.
-KERNEL_OPTIONS=(PROVE_LOCKING DEBUG_ATOMIC_SLEEP DRM_I915_USERPTR MMU_NOTIFIER)
+# The kernel options every run needs (the driver's are added below).
+KERNEL_OPTIONS=(PROVE_LOCKING DEBUG_ATOMIC_SLEEP MMU_NOTIFIER)
 # IGT's build dependencies (its meson.build and Dockerfile.build-debian*)
 # and stress-ng, from Debian 12.
 IGT_PKGS=(gcc meson ninja-build pkg-config flex bison python3 git
@@ -44,7 +45,7 @@ skip() {
 	exit 0
 }
 
-# 1. An Intel GPU (PCI vendor 0x8086) that i915 drives.
+# 1. An Intel GPU (PCI vendor 0x8086) that i915 or xe drives.
 gpu='' seen=()
 for card in "$sysfs"/class/drm/card*; do
 	[[ ${card##*/} =~ ^card[0-9]+$ ]] || continue
@@ -52,15 +53,33 @@ for card in "$sysfs"/class/drm/card*; do
 	driver=$(readlink "$card/device/driver" 2>/dev/null || echo none)
 	driver=${driver##*/}
 	seen+=("${card##*/} (vendor $vendor, driver $driver)")
-	if [ "$vendor" = 0x8086 ] && [ "$driver" = i915 ]; then
-		gpu="${card##*/}, PCI device $(cat "$card/device/device" 2>/dev/null || echo unknown)"
+	if [ "$vendor" = 0x8086 ] && { [ "$driver" = i915 ] || [ "$driver" = xe ]; }; then
+		gpu="${card##*/} on $driver, PCI device $(cat "$card/device/device" 2>/dev/null || echo unknown)"
 		break
 	fi
 done
-[ -n "$gpu" ] || skip "no Intel GPU bound to i915 (DRM devices in $sysfs/class/drm: ${seen[*]:-none})" \
-	"make igt tests i915's userptr and needs an Intel GPU (vendor 0x8086) that i915 drives." \
-	"Run it on such a machine. A GPU that xe drives can be given to i915, if i915 supports it," \
-	"by booting with module_blacklist=xe i915.force_probe=<PCI device id>."
+[ -n "$gpu" ] || skip "no Intel GPU bound to i915 or xe (DRM devices in $sysfs/class/drm: ${seen[*]:-none})" \
+	"make igt tests the userptr notifiers of i915 and xe and needs an Intel GPU (vendor 0x8086)" \
+	"that one of them drives. Run it on such a machine."
+# What to run on that driver: the tests, their subtests that invalidate
+# userptr mappings, the kernel options they need, the fragment that sets
+# them.
+case $driver in
+i915)
+	TESTS=(gem_userptr_blits)
+	default_subtests='map-fixed-invalidate* *-mempressure-* stress-mm* swapping-* process-exit*'
+	KERNEL_OPTIONS+=(DRM_I915_USERPTR)
+	;;
+xe)
+	# xe's userptr (xe_userptr.o) is built with DRM_GPUSVM, which xe
+	# selects; xe_exec_fault_mode skips on a GPU without page faults.
+	TESTS=(xe_exec_basic xe_exec_compute_mode xe_exec_fault_mode)
+	default_subtests='*userptr*invalidate*'
+	KERNEL_OPTIONS+=(DRM_XE DRM_GPUSVM)
+	;;
+esac
+IGT_SUBTESTS=${IGT_SUBTESTS:-$default_subtests}
+fragment=configs/igt-$driver.config
 
 # 2. The series' kernel with lockdep, from its configuration.
 if [ -n "${IGT_KCONFIG:-}" ]; then
@@ -71,15 +90,15 @@ else
 	kconfig=/boot/config-$(uname -r)
 fi
 [ -r "$kconfig" ] || skip "cannot read the running kernel's configuration ($kconfig)" \
-	"Boot a kernel built with CONFIG_IKCONFIG_PROC=y (configs/igt-i915.config sets it)," \
+	"Boot a kernel built with CONFIG_IKCONFIG_PROC=y ($fragment sets it)," \
 	"or install its .config as /boot/config-$(uname -r), or name it: make igt IGT_KCONFIG=/path/.config"
 config=$(zcat -f -- "$kconfig")
 missing=()
 for option in "${KERNEL_OPTIONS[@]}"; do
-	grep -qx "CONFIG_$option=y" <<<"$config" || missing+=("CONFIG_$option=y")
+	grep -qE "^CONFIG_$option=[ym]\$" <<<"$config" || missing+=("CONFIG_$option")
 done
 [ ${#missing[@]} -eq 0 ] || skip "the running kernel ($(uname -r)) lacks ${missing[*]} (configuration: $kconfig)" \
-	"Build the series' kernel with configs/igt-i915.config merged into its .config and boot it" \
+	"Build the series' kernel with $fragment merged into its .config and boot it" \
 	"(README.md, \"Testing on Intel GPU hardware\")."
 # The series' marker: lib/test_mmu_notifier.c's parameters exist in sysfs
 # when its KUnit suite is built in, and only the series has the Kconfig
@@ -98,7 +117,7 @@ elif grep -qx '# CONFIG_MMU_NOTIFIER_KUNIT_TEST is not set' <<<"$config"; then
 else
 	skip "no sign of the series in the running kernel: no CONFIG_MMU_NOTIFIER_KUNIT_TEST in $kconfig, no $suite_sysfs" \
 		"Build and boot a kernel with the series applied (make apply KERNEL_TREE=...) and" \
-		"configs/igt-i915.config merged; its CONFIG_KUNIT=y makes the series' option visible."
+		"$fragment merged; its CONFIG_KUNIT=y makes the series' option visible."
 fi
 
 # 3. Root: dmesg --clear, DRM master, drop_caches.
@@ -107,11 +126,11 @@ fi
 
 # 4. An IGT checkout, IGT_DIR's or a clone of our own.
 igt_source() {
-	[ -f "$1/meson.build" ] && [ -n "$(find "$1/tests" -maxdepth 2 -name gem_userptr_blits.c 2>/dev/null)" ]
+	[ -f "$1/meson.build" ] && [ -n "$(find "$1/tests" -maxdepth 2 -name "${TESTS[0]}.c" 2>/dev/null)" ]
 }
 if [ -n "${IGT_DIR:-}" ]; then
 	src=$IGT_DIR
-	igt_source "$src" || skip "IGT_DIR=$src is not an igt-gpu-tools checkout (no meson.build and tests/*/gem_userptr_blits.c)" \
+	igt_source "$src" || skip "IGT_DIR=$src is not an igt-gpu-tools checkout (no meson.build and tests/*/${TESTS[0]}.c)" \
 		"Point IGT_DIR at a checkout of $IGT_REPO."
 else
 	src=$WORK/igt
@@ -151,7 +170,7 @@ if [ ${#missing[@]} -gt 0 ] && ! (apt_install "${missing[@]}"); then
 		"Install them: apt-get install ${missing[*]}"
 fi
 
-# Build gem_userptr_blits alone, out of the checkout.
+# Build the tests alone, out of the checkout.
 build=$WORK/igt-build
 if [ "$(cat "$build/.source" 2>/dev/null)" != "$(realpath "$src")" ]; then
 	rm -rf "$build"
@@ -167,32 +186,33 @@ if [ "$(cat "$build/.source" 2>/dev/null)" != "$(realpath "$src")" ]; then
 	}
 	realpath "$src" >"$build/.source"
 fi
-note "building gem_userptr_blits (log: $LOGS/igt-build.log)"
-ninja -C "$build" tests/gem_userptr_blits >>"$LOGS/igt-build.log" 2>&1 || {
+note "building ${TESTS[*]} (log: $LOGS/igt-build.log)"
+ninja -C "$build" "${TESTS[@]/#/tests/}" >>"$LOGS/igt-build.log" 2>&1 || {
 	tail -n 20 "$LOGS/igt-build.log" >&2
-	die "IGT's gem_userptr_blits did not build (log: $LOGS/igt-build.log)"
+	die "IGT's ${TESTS[*]} did not build (log: $LOGS/igt-build.log)"
 }
-bin=$build/tests/gem_userptr_blits
 
-# The subtests to run, in IGT's order.
-list=$("$bin" --list-subtests) || die "$bin --list-subtests failed"
-mapfile -t all <<<"$list"
+# The subtests to run, test by test in IGT's order, as TEST@SUBTEST.
 read -ra globs <<<"$IGT_SUBTESTS"
 subtests=()
 declare -A matched=()
-for name in "${all[@]}"; do
-	selected=
-	for glob in "${globs[@]}"; do
-		# shellcheck disable=SC2254 # the glob is meant to match
-		case "$name" in $glob) selected=1 matched[$glob]=1 ;; esac
+for prog in "${TESTS[@]}"; do
+	list=$("$build/tests/$prog" --list-subtests) || die "$build/tests/$prog --list-subtests failed"
+	mapfile -t all <<<"$list"
+	for name in "${all[@]}"; do
+		selected=
+		for glob in "${globs[@]}"; do
+			# shellcheck disable=SC2254 # the glob is meant to match
+			case "$name" in $glob) selected=1 matched[$glob]=1 ;; esac
+		done
+		[ -z "$selected" ] || subtests+=("$prog@$name")
 	done
-	[ -z "$selected" ] || subtests+=("$name")
 done
 for glob in "${globs[@]}"; do
-	[ -n "${matched[$glob]:-}" ] || note "no subtest of this gem_userptr_blits matches '$glob'"
+	[ -n "${matched[$glob]:-}" ] || note "no subtest of this IGT's ${TESTS[*]} matches '$glob'"
 done
-[ ${#subtests[@]} -gt 0 ] || die "no subtest of $bin matches IGT_SUBTESTS='$IGT_SUBTESTS'"
-[ "$(wc -l </proc/swaps)" -gt 1 ] ||
+[ ${#subtests[@]} -gt 0 ] || die "no subtest of ${TESTS[*]} matches IGT_SUBTESTS='$IGT_SUBTESTS'"
+[ "$driver" != i915 ] || [ "$(wc -l </proc/swaps)" -gt 1 ] ||
 	note "no swap is on: the swapping subtests may skip or hit the OOM killer (swapon a swap file to run them)"
 
 run=$LOGS/igt
@@ -214,18 +234,20 @@ stop_stress() {
 trap stop_stress EXIT
 
 dirs=() hung='' lockdep_off=''
-for name in "${subtests[@]}"; do
-	dir=$run/$name
+for subtest in "${subtests[@]}"; do
+	prog=${subtest%%@*} name=${subtest#*@}
+	dir=$run/$subtest
 	dirs+=("$dir")
 	mkdir -p "$dir"
-	note "[${#dirs[@]}/${#subtests[@]}] $name"
+	echo "$prog" >"$dir/test"
+	note "[${#dirs[@]}/${#subtests[@]}] $subtest"
 	dmesg --clear
 	stress-ng --vm 2 --vm-bytes "$IGT_VM_BYTES" --timeout "$((IGT_TIMEOUT + 70))s" \
 		>"$dir/stress-ng.log" 2>&1 &
 	stress=$!
 	sleep 5 # let stress-ng take the memory first
 	start=$SECONDS
-	timeout -k 30 "$IGT_TIMEOUT" "$bin" --run-subtest "$name" >"$dir/igt.out" 2>&1 &
+	timeout -k 30 "$IGT_TIMEOUT" "$build/tests/$prog" --run-subtest "$name" >"$dir/igt.out" 2>&1 &
 	igt=$!
 	# A task stuck in the kernel cannot be killed: do not wait for it forever.
 	while kill -0 "$igt" 2>/dev/null && [ $((SECONDS - start)) -lt $((IGT_TIMEOUT + 60)) ]; do
@@ -233,7 +255,7 @@ for name in "${subtests[@]}"; do
 	done
 	if kill -0 "$igt" 2>/dev/null; then
 		echo "hung $((SECONDS - start))" >"$dir/exit"
-		hung=$name
+		hung=$subtest
 	else
 		status=0
 		wait "$igt" || status=$?
@@ -247,8 +269,8 @@ for name in "${subtests[@]}"; do
 	dmesg >"$dir/dmesg"
 	[ -z "$hung" ] || break
 	if [ -z "$lockdep_off" ] && [ "$(debug_locks)" != 1 ]; then
-		lockdep_off=$name
-		note "lockdep turned itself off during $name: the subtests after it run without lockdep"
+		lockdep_off=$subtest
+		note "lockdep turned itself off during $subtest: the subtests after it run without lockdep"
 	fi
 done
 
@@ -257,8 +279,8 @@ status=0
 "$here/igtverdict.py" "${dirs[@]}" >"$run/verdicts" || status=$?
 cat "$run/verdicts"
 echo
-echo "IGT's output and the kernel log of each subtest: $run/SUBTEST/{igt.out,dmesg}"
-echo "The reports in a subtest's log, with context: scripts/scanlog.py $run/SUBTEST/dmesg"
+echo "IGT's output and the kernel log of each subtest: $run/TEST@SUBTEST/{igt.out,dmesg}"
+echo "The reports in a subtest's log, with context: scripts/scanlog.py $run/TEST@SUBTEST/dmesg"
 [ -z "$hung" ] || echo "$hung did not end and could not be killed, so the run stopped there: reboot before anything else."
 [ -z "$lockdep_off" ] || echo "Lockdep was off after $lockdep_off: after a reboot, run the later subtests again (IGT_SUBTESTS=...)."
 exit "$status"

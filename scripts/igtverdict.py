@@ -9,6 +9,8 @@ Each SUBTEST_DIR holds what scripts/igt.sh recorded for one subtest:
   dmesg    the kernel log of the subtest alone (dmesg --clear before it)
   exit     optional: "exit STATUS", "timeout SECONDS" (killed at the bound)
            or "hung SECONDS" (still there after the bound, unkillable)
+  test     optional: the IGT test the subtest is of (xe_exec_basic, ...);
+           NAME is then TEST@SUBTEST, as IGT's runner writes it
 
 Prints one line per subtest: "PASS NAME", "FAIL NAME: reasons" or
 "SKIP NAME: IGT's reason", then "N passed, N failed, N skipped".  A
@@ -133,12 +135,18 @@ def verdict(directory):
     exit_lines = read(os.path.join(directory, 'exit')) or ['']
     exit_status = exit_lines[0].strip()
 
-    name, result = os.path.basename(os.path.normpath(directory)), None
+    # IGT names the subtest; if it did not, the directory's name does.
+    name, result = None, None
     for line in out:
         m = RESULT.match(line) or STARTING.match(line)
         if m:
             name = m.group(1)
             result = m.group(2) if m.re is RESULT else result
+    test = (read(os.path.join(directory, 'test')) or [''])[0].strip()
+    if name is None:
+        name = os.path.basename(os.path.normpath(directory))
+    elif test:
+        name = f'{test}@{name}'
 
     problems = []
     if exit_status.startswith(('timeout', 'hung')):
