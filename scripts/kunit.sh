@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run kunit.py for ARCH (um, x86_64, or x86_64-rt: x86_64 with PREEMPT_RT
-# and without i915 and hmm-tests) on the lockdep configuration:
+# and without hmm-tests) on the lockdep configuration (x86_64 with i915 where
+# the series has i915's selftest):
 # `run` builds the kernel and runs the suites, `exec` boots the built kernel
 # again; further arguments go to kunit.py.  The tree is $KTREE (default: the
 # check worktree); the kernel log is copied to $LOGS/${KLOG:-kunit-ARCH}.log.
@@ -30,16 +31,19 @@ run)
 	args+=(--jobs="$(nproc)" --make_options="CC=ccache gcc"
 		--kunitconfig="$CONFIGS/lockdep.config")
 	[ "$arch" != um ] || args+=(--kunitconfig="$CONFIGS/um.config")
-	# On x86_64 the run's boot also runs i915's mock selftest of the
-	# userptr notifier (it needs no GPU; i915 then does not register),
-	# and the kernel is the one hmm.sh boots again to run hmm-tests.
+	[ "$arch" = um ] || args+=(--kunitconfig="$CONFIGS/x86_64-lean.config")
+	# The x86_64 kernel is the one hmm.sh boots again to run hmm-tests.
+	# Where the series has i915's mock selftest of the userptr notifier
+	# (the 6.12 backport), the run's boot also runs it (it needs no GPU;
+	# i915 then does not register); without it, i915 is not built.
 	[ "$arch" != x86_64-rt ] ||
 		args+=(--kunitconfig="$CONFIGS/x86_64-rt.config")
-	[ "$arch" != x86_64 ] || args+=(--kunitconfig="$CONFIGS/x86_64-i915.config"
-		--kunitconfig="$CONFIGS/x86_64-hmm.config"
-		--kunitconfig="$CONFIGS/x86_64-debug.config"
-		--kernel_args=i915.mock_selftests=-1
-		--kernel_args=i915.st_filter=i915_gem_userptr_mock_selftests/igt_userptr_mayfail)
+	[ "$arch" != x86_64 ] || args+=(--kunitconfig="$CONFIGS/x86_64-hmm.config"
+		--kunitconfig="$CONFIGS/x86_64-debug.config")
+	[ "$arch" != x86_64 ] || [ ! -f "$tree/$I915_SELFTEST" ] ||
+		args+=(--kunitconfig="$CONFIGS/x86_64-i915.config"
+			--kernel_args=i915.mock_selftests=-1
+			--kernel_args=i915.st_filter=i915_gem_userptr_mock_selftests/igt_userptr_mayfail)
 	[ ! -f "$tree/$SUITE_KUNITCONFIG" ] ||
 		args+=(--kunitconfig="$tree/$SUITE_KUNITCONFIG")
 	;;
