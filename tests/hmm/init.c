@@ -3,7 +3,7 @@
  * The init of scripts/hmm.sh's initramfs: mount what hmm-tests needs, run
  * /hmm-tests, copy each line it prints into the kernel log (so that it
  * stands whole and in order among the kernel's own messages), say how it
- * ended and whether lockdep is still on, and power off.
+ * ended and whether lockdep is still on, and reboot, which ends QEMU.
  *
  * benchmark_thp_migration is left out (-T): it times migrations, and its
  * 120 s bound is a race with the machine's speed on a KASAN and lockdep
@@ -23,9 +23,12 @@ static FILE *kmsg;
 
 static void say(const char *prefix, const char *line)
 {
+	/* Before /dev/kmsg is open (a mount failed), the console. */
+	FILE *out = kmsg ? kmsg : stdout;
+
 	/* One write, one record: the kernel log keeps the line whole. */
-	fprintf(kmsg, "%s: %s", prefix, line);
-	fflush(kmsg);
+	fprintf(out, "%s: %s", prefix, line);
+	fflush(out);
 }
 
 static void mnt(const char *type, const char *dir)
@@ -91,6 +94,11 @@ int main(void)
 		if (strstr(line, "debug_locks:"))
 			say("hmm-init", line + strspn(line, " "));
 	sync();
-	reboot(RB_POWER_OFF);
+	/*
+	 * QEMU runs with -no-reboot, so a reboot ends it.  Not a power off:
+	 * that needs ACPI, and a kernel whose ACPI tables did not load
+	 * halts instead, leaving QEMU to its time bound.
+	 */
+	reboot(RB_AUTOBOOT);
 	return 0;
 }
