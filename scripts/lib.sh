@@ -98,6 +98,9 @@ use_base() {
 	else
 		SERIES=$ROOT/backports/$b
 	fi
+	if [ -e "$SERIES/base" ] && [ ! -r "$SERIES/base" ]; then
+		die "cannot read $SERIES/base as user $(id -un): make the checkout readable (and its parent directories searchable) for that user"
+	fi
 	if ! [[ $b =~ ^[0-9][0-9.]*$ ]] || [ ! -f "$SERIES/base" ]; then
 		die "unknown base '$b': the bases are $(bases | paste -sd ' ' | sed 's/ /, /g') (BASE=..., default $DEFAULT_BASE)"
 	fi
