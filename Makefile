@@ -1,11 +1,11 @@
 # mmu-notifier series: see README.md.  Every target is a script in scripts/.
 # BASE=6.12 (default: the mainline base, see scripts/lib.sh) picks the series
 # and workspace of tree, apply, export, mail, demo, audit, bench, bloat,
-# stress, igt and check-stable; make check runs on every base.
+# stress, kvm, igt and check-stable; make check runs on every base.
 S := scripts
 export BASE
 
-.PHONY: help deps tree apply export check demo bench bloat igt check-stable mail audit stress
+.PHONY: help deps tree apply export check demo bench bloat igt check-stable mail audit stress kvm
 help:
 	@echo "BASE=B        the base to work on: 7.3 (default, patches/) or a"
 	@echo "              backport of backports/ (make demo BASE=6.12)"
@@ -22,6 +22,8 @@ help:
 	@echo "make bench    time reclaim past a busy device: waiting vs keeping vs none"
 	@echo "make stress   after make check: the stress case, 8 threads for 240 s,"
 	@echo "              on the x86_64 KASAN + lockdep kernel with 4 CPUs"
+	@echo "make kvm      KVM's selftests, nested under QEMU (SVM), on the series'"
+	@echo "              lockdep kernel with KVM: its notifier callbacks under lockdep"
 	@echo "make bloat    size cost of the series in a production-like config"
 	@echo "make igt      on a machine with an Intel GPU, as root: IGT's userptr"
 	@echo "              tests under memory pressure on the series' lockdep kernel"
@@ -55,6 +57,9 @@ bench:
 
 bloat:
 	@$(S)/bloat.sh
+
+kvm:
+	@$(S)/kvm.sh
 
 stress:
 	@STRESS_THREADS=$(or $(STRESS_THREADS),8) \

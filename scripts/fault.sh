@@ -56,11 +56,7 @@ read -r passed failed skipped < <(awk '
 	END { print p + 0, f + 0, s + 0 }' <<<"$ktap")
 objects=$(sed -nE 's/^fault-init: kmemleak: [0-9]+ bytes, ([0-9]+) unreferenced objects$/\1/p' <<<"$console")
 bad=0
-if ! grep -q '^fault-init: done' <<<"$console"; then
-	echo "the run did not finish; the console ends with:"
-	tail -n 20 "$log"
-	bad=1
-fi
+init_finished "$console" fault-init "done" "$log" || bad=1
 if grep '^fault-init: cannot' <<<"$console"; then
 	bad=1
 fi
@@ -78,10 +74,6 @@ if [ -z "$objects" ]; then
 	bad=1
 elif [ "$objects" -ne 0 ]; then
 	sed -n 's/^fault-kmemleak: //p' <<<"$console" | head -n 40
-	bad=1
-fi
-if ! grep -qx 'fault-init: debug_locks: *1' <<<"$console"; then
-	echo "lockdep was off at the end of the run (a report turned it off, or it never ran)"
 	bad=1
 fi
 "$here/scanlog.py" "$log" || bad=1

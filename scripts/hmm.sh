@@ -76,14 +76,7 @@ sed -n 's/^hmm-tests: //p' <<<"$console" | awk '
 # 4. Judge: the run finished with lockdep on, every test that passes on
 # the base passes, and the log holds no report.
 bad=0
-if ! grep -q '^hmm-init: hmm-tests exited' <<<"$console"; then
-	echo "the run did not finish; the console ends with:"
-	tail -n 20 "$log"
-	bad=1
-elif ! grep -qx 'hmm-init: debug_locks: *1' <<<"$console"; then
-	echo "lockdep was off at the end of the run (a report turned it off, or it never ran)"
-	bad=1
-fi
+init_finished "$console" hmm-init 'hmm-tests exited' "$log" || bad=1
 verdict() { awk -v n="$2" '$2 == n { print $1 }' "$1"; }
 while read -r _ name; do
 	case "$(verdict "$results" "$name")" in

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Run kunit.py for ARCH (um, x86_64, or x86_64-rt: x86_64 with PREEMPT_RT
-# and without hmm-tests) on the lockdep configuration (x86_64 with i915 where
-# the series has i915's selftest):
+# Run kunit.py for ARCH (um, x86_64, x86_64-rt: x86_64 with PREEMPT_RT
+# and without hmm-tests, or x86_64-kvm: with KVM, for kvm.sh) on the
+# lockdep configuration (x86_64 with i915 where the series has i915's
+# selftest):
 # `run` builds the kernel and runs the suites, `exec` boots the built kernel
 # again; further arguments go to kunit.py.  The tree is $KTREE (default: the
 # check worktree); the kernel log is copied to $LOGS/${KLOG:-kunit-ARCH}.log.
-# Usage: kunit.sh um|x86_64|x86_64-rt run|exec [KUNIT.PY ARGS...]
+# Usage: kunit.sh um|x86_64|x86_64-rt|x86_64-kvm run|exec [KUNIT.PY ARGS...]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 2 ] || die "usage: kunit.sh um|x86_64|x86_64-rt run|exec [KUNIT.PY ARGS...]"
+[ $# -ge 2 ] || die "usage: kunit.sh um|x86_64|x86_64-rt|x86_64-kvm run|exec [KUNIT.PY ARGS...]"
 arch=$1
 cmd=$2
 shift 2
@@ -24,7 +25,7 @@ x86_64*)
 	args+=(--qemu_config="$CONFIGS/qemu_x86_64.py" --timeout=900)
 	PATH=$ROOT/scripts/tcg:$PATH
 	;;
-*) die "unknown arch '$arch': use um, x86_64 or x86_64-rt" ;;
+*) die "unknown arch '$arch': use um, x86_64, x86_64-rt or x86_64-kvm" ;;
 esac
 case "$cmd" in
 run)
@@ -38,6 +39,8 @@ run)
 	# i915 then does not register); without it, i915 is not built.
 	[ "$arch" != x86_64-rt ] ||
 		args+=(--kunitconfig="$CONFIGS/x86_64-rt.config")
+	[ "$arch" != x86_64-kvm ] ||
+		args+=(--kunitconfig="$CONFIGS/x86_64-kvm.config")
 	[ "$arch" != x86_64 ] || args+=(--kunitconfig="$CONFIGS/x86_64-hmm.config"
 		--kunitconfig="$CONFIGS/x86_64-debug.config")
 	[ "$arch" != x86_64 ] || [ ! -f "$tree/$I915_SELFTEST" ] ||

@@ -308,16 +308,35 @@ require_config() {
 
 # boot_x86_64 KERNEL INITRAMFS LOG TIMEOUT CMDLINE...: boot KERNEL under
 # QEMU (TCG, two CPUs, 2 GiB) with INITRAMFS, its console in LOG, killed
-# after TIMEOUT s (said at the end of LOG).  The verdict is in LOG.
+# after TIMEOUT s (said at the end of LOG); $QEMU_ARGS, if set, adds QEMU
+# arguments (words; a later -m wins).  The verdict is in LOG.
 boot_x86_64() {
-	local kernel=$1 initrd=$2 log=$3 timeout=$4 start=$SECONDS status=0
+	local kernel=$1 initrd=$2 log=$3 timeout=$4 start=$SECONDS status=0 qemu_extra
 	shift 4
+	read -ra qemu_extra <<<"${QEMU_ARGS:-}"
 	rm -f "$log"
 	timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
-		-accel tcg -m 2048 -smp 2 -kernel "$kernel" -initrd "$initrd" \
+		-accel tcg -m 2048 -smp 2 "${qemu_extra[@]}" -kernel "$kernel" -initrd "$initrd" \
 		-append "$*" -serial "file:$log" </dev/null || status=$?
 	[ "$status" -ne 124 ] || echo "$(basename "$0"): QEMU killed after $timeout s" >>"$log"
 	note "boot: $((SECONDS - start)) s"
+}
+
+# init_finished CONSOLE INIT END LOG: whether the init of a boot (its lines
+# "INIT: ..." in CONSOLE, console_text of LOG) said END and that lockdep was
+# still on at the end (tests/init.h's end_boot()); if not, says what went
+# wrong (the end of LOG if the run did not finish).
+init_finished() {
+	local console=$1 init=$2 end=$3 log=$4
+	if ! grep -q "^$init: $end" <<<"$console"; then
+		echo "the run did not finish; the console ends with:"
+		tail -n 20 "$log"
+		return 1
+	fi
+	if ! grep -qx "$init: debug_locks: *1" <<<"$console"; then
+		echo "lockdep was off at the end of the run (a report turned it off, or it never ran)"
+		return 1
+	fi
 }
 
 # console_text LOG: the console log LOG without carriage returns and

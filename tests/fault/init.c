@@ -6,60 +6,15 @@
  * the suite's KTAP and kmemleak's report into the kernel log, say whether
  * lockdep is still on, and reboot, which ends QEMU.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
+#define INIT "fault-init"
+#include "../init.h"
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <sys/mount.h>
-#include <sys/reboot.h>
-#include <sys/stat.h>
 
 #define DEBUGFS		"/sys/kernel/debug"
 #define KMEMLEAK	DEBUGFS "/kmemleak"
 #define SUITE		DEBUGFS "/kunit/mmu_notifier_fault"
 /* kmemleak reports no object younger than MSECS_MIN_AGE (mm/kmemleak.c): 5 s. */
 #define MIN_AGE_S	6
-
-static int kmsg = STDOUT_FILENO;
-
-static void say(const char *prefix, const char *fmt, ...)
-{
-	char buf[1024];	/* /dev/kmsg refuses longer records */
-	va_list ap;
-	int n;
-
-	n = snprintf(buf, sizeof(buf), "%s: ", prefix);
-	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
-	va_end(ap);
-	/* One write, one record: the kernel log keeps the line whole. */
-	if (write(kmsg, buf, strlen(buf)) < 0)
-		perror("write to the kernel log");
-}
-
-static void mnt(const char *type, const char *dir)
-{
-	mkdir(dir, 0755);
-	if (mount(type, dir, type, 0, NULL))
-		say("fault-init", "cannot mount %s on %s: %s\n",
-		    type, dir, strerror(errno));
-}
-
-static int put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	int ok = fd >= 0 && write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-
-	if (!ok)
-		say("fault-init", "cannot write %s to %s: %s\n",
-		    val, path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
 
 /* Copy PATH into the kernel log, line by line; the bytes copied, or -1. */
 static long copy(const char *path, const char *prefix, int *objects)
@@ -71,7 +26,7 @@ static long copy(const char *path, const char *prefix, int *objects)
 	ssize_t n;
 
 	if (!f) {
-		say("fault-init", "cannot read %s: %s\n", path, strerror(errno));
+		say(INIT, "cannot read %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
@@ -88,17 +43,13 @@ static long copy(const char *path, const char *prefix, int *objects)
 int main(void)
 {
 	int objects = 0, cleared;
-	char line[256];
 	long bytes;
-	FILE *in;
 
 	mnt("proc", "/proc");
 	mnt("sysfs", "/sys");
 	mnt("devtmpfs", "/dev");
 	mnt("debugfs", DEBUGFS);
-	kmsg = open("/dev/kmsg", O_WRONLY);
-	if (kmsg < 0)
-		kmsg = STDOUT_FILENO;
+	open_kmsg();
 
 	/* Reports come from our scans only, at the times chosen below. */
 	put(KMEMLEAK, "scan=off");
@@ -125,7 +76,7 @@ int main(void)
 	cleared = put(KMEMLEAK, "scan") && put(KMEMLEAK, "clear");
 
 	/* The write returns when the whole suite has run (debugfs_run()). */
-	say("fault-init", "running the mmu_notifier_fault suite\n");
+	say(INIT, "running the mmu_notifier_fault suite\n");
 	if (put(SUITE "/run", "1"))
 		copy(SUITE "/results", "fault-ktap", NULL);
 
@@ -138,22 +89,11 @@ int main(void)
 	if (cleared && put(KMEMLEAK, "scan") && put(KMEMLEAK, "scan")) {
 		bytes = copy(KMEMLEAK, "fault-kmemleak", &objects);
 		if (bytes >= 0)
-			say("fault-init", "kmemleak: %ld bytes, %d unreferenced objects\n",
+			say(INIT, "kmemleak: %ld bytes, %d unreferenced objects\n",
 			    bytes, objects);
 	}
 
-	/* Whether lockdep was still on at the end (a report turns it off). */
-	in = fopen("/proc/lockdep_stats", "r");
-	while (in && fgets(line, sizeof(line), in))
-		if (strstr(line, "debug_locks:"))
-			say("fault-init", "%s", line + strspn(line, " "));
-	say("fault-init", "done\n");
-	sync();
-	/*
-	 * QEMU runs with -no-reboot, so a reboot ends it.  Not a power off:
-	 * that needs ACPI, and a kernel whose ACPI tables did not load
-	 * halts instead, leaving QEMU to its time bound.
-	 */
-	reboot(RB_AUTOBOOT);
+	say(INIT, "done\n");
+	end_boot();
 	return 0;
 }
