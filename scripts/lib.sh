@@ -301,7 +301,7 @@ require_config() {
 	for fragment; do
 		while read -r option; do
 			grep -qx "$option" "$kbuild/.config" ||
-				die "$kbuild/.config lacks $option: build it with configs/$fragment (kunit.sh x86_64 run does)"
+				die "$kbuild/.config lacks $option: build it with configs/$fragment (as scripts/kunit.sh does)"
 		done < <(rows "$CONFIGS/$fragment")
 	done
 }

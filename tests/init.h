@@ -40,7 +40,7 @@ static inline void say(const char *prefix, const char *fmt, ...)
 
 static inline void open_kmsg(void)
 {
-	int fd = open("/dev/kmsg", O_WRONLY);
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 
 	if (fd >= 0)
 		kmsg = fd;
@@ -69,9 +69,9 @@ static inline int put(const char *path, const char *val)
 }
 
 /*
- * Start ARGV, its stdout and stderr into a pipe, for at most BOUND seconds
- * (0: no bound); the pipe's reading end (NULL if there is none), and the
- * child in PID.
+ * Start ARGV in a process group of its own, its stdout and stderr into a
+ * pipe, for at most BOUND seconds (0: no bound); the pipe's reading end
+ * (NULL if there is none), and the child in PID.
  */
 static inline FILE *spawn(char *const argv[], unsigned int bound, pid_t *pid)
 {
@@ -82,13 +82,14 @@ static inline FILE *spawn(char *const argv[], unsigned int bound, pid_t *pid)
 		return NULL;
 	*pid = fork();
 	if (*pid == 0) {
+		setpgid(0, 0);
 		dup2(fds[1], STDOUT_FILENO);
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[0]);
 		close(fds[1]);
 		alarm(bound);	/* kept across execv(): SIGALRM ends it */
 		execv(argv[0], argv);
-		printf("exec %s: %s\n", argv[0], strerror(errno));
+		dprintf(STDOUT_FILENO, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(fds[1]);
