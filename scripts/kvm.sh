@@ -13,14 +13,15 @@
 # patch 7, lockdep is still on at the end, and the console holds no report.
 # Writes $LOGS/kvm-x86_64.log (the console) and .txt (a verdict per test,
 # as tests/kvm/$BASE.txt lists them).
-# Usage: kvm.sh [TREE [KERNEL_BUILD]]   (default: the workspace tree
-# work/BASE/linux and its kunit.sh x86_64-kvm build; to record the base,
-# name a base tree and its build, made as kunit.sh makes it)
+# Usage: kvm.sh [TREE [KERNEL_BUILD]]   (default: the check worktree, the
+# series applied, which make demo and make check make, and its kunit.sh
+# x86_64-kvm build; to record the base, name a base tree and its build,
+# made as kunit.sh makes it)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-tree=$(kernel_tree "${1:-$TREE}")
+tree=$(kernel_tree "${1:-}")
 kbuild=${2:-$BUILD/x86_64-kvm}
 out=$kbuild/kvm-tests
 log=$LOGS/${KLOG:-kvm-x86_64}.log
