@@ -67,10 +67,11 @@ mkdir -p "$out/initramfs" "$LOGS"
 note "building KVM's selftests from $tree"
 make -C "$tree" -s ARCH=x86_64 O="$out/obj" headers >"$out/build.log" 2>&1 ||
 	die "'make headers' failed (see $out/build.log)"
-names=()
+names=() lines=()
 for t in "${tests[@]}"; do
-	read -r _ name _ <<<"$t"
+	read -r bound name args <<<"$t"
 	names+=("$name")
+	lines+=("$bound /$name $args")
 done
 make -C "$sel" -j"$(nproc)" KHDR_INCLUDES="-isystem $out/obj/usr/include" \
 	EXTRA_CFLAGS=-static LDFLAGS=-static OUTPUT="$out/sel" \
@@ -78,11 +79,8 @@ make -C "$sel" -j"$(nproc)" KHDR_INCLUDES="-isystem $out/obj/usr/include" \
 	die "KVM's selftests did not build (see $out/build.log; they link libuuid: make deps)"
 gcc -static -O2 -Wall -Werror -o "$out/initramfs/init" "$ROOT/tests/kvm/init.c" \
 	>>"$out/build.log" 2>&1 || die "the init did not build (see $out/build.log)"
-for t in "${tests[@]}"; do
-	read -r bound name args <<<"$t"
-	cp "$out/sel/$name" "$out/initramfs/"
-	echo "$bound /$name $args"
-done >"$out/initramfs/tests"
+cp "${names[@]/#/$out/sel/}" "$out/initramfs/"
+printf '%s\n' "${lines[@]}" >"$out/initramfs/tests"
 (cd "$out/initramfs" && printf '%s\n' init tests "${names[@]}" |
 	cpio -o -H newc -R 0:0 --quiet) >"$out/initramfs.cpio"
 

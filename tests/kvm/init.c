@@ -29,26 +29,31 @@ static void clear_trace(void)
 		close(fd);
 }
 
-/* The events of EVENT in the trace buffer, and the buffer's overruns. */
-static long count(const char *event, long *overrun)
+/*
+ * The notifier starts and agings in the trace buffer, read once, and the
+ * buffer's overruns.
+ */
+static void count(long *unmaps, long *ages, long *overrun)
 {
 	char line[512];
-	long n = 0;
 	FILE *f;
 	int cpu;
 
-	f = fopen(TRACEFS "/trace", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, event))
-			n++;
+	*unmaps = *ages = *overrun = 0;
+	f = fopen(TRACEFS "/trace", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strstr(line, "kvm_unmap_hva_range:"))
+			(*unmaps)++;
+		else if (strstr(line, "kvm_age_hva:"))
+			(*ages)++;
+	}
 	if (f)
 		fclose(f);
-	*overrun = 0;
 	for (cpu = 0; cpu < 64; cpu++) {
 		char path[128];
 
 		snprintf(path, sizeof(path), TRACEFS "/per_cpu/cpu%d/stats", cpu);
-		f = fopen(path, "r");
+		f = fopen(path, "re");
 		if (!f)
 			break;
 		while (fgets(line, sizeof(line), f))
@@ -56,7 +61,6 @@ static long count(const char *event, long *overrun)
 				*overrun += atol(line + 9);
 		fclose(f);
 	}
-	return n;
 }
 
 /*
@@ -118,8 +122,7 @@ static void run(char **argv, unsigned int bound)
 	}
 	if (!stuck)
 		ended(name, pid, bound);
-	unmaps = count("kvm_unmap_hva_range:", &overrun);
-	ages = count("kvm_age_hva:", &overrun);
+	count(&unmaps, &ages, &overrun);
 	say(INIT, "%s: kvm_unmap_hva_range %ld kvm_age_hva %ld overrun %ld\n",
 	    name, unmaps, ages, overrun);
 }
