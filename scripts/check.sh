@@ -19,6 +19,13 @@ fi
 
 note "check: every check on base $DEFAULT_BASE ($SERIES_NAME/), then apply, kunit-um and reports-um on each backport; bases: ${run_bases[*]}"
 "$here/deps.sh"
+# Builds, logs and a docs tree of the base need about 3 GiB; each base
+# whose trees are not made yet (.deb, git tree, check worktree) about 5 more.
+gib=3
+for b in "${run_bases[@]}"; do
+	[ -d "$WORK/$b/check" ] || gib=$((gib + 5))
+done
+need_space check "$gib"
 passed=0 failed=0 skipped=0
 
 # run_check NAME COMMAND...: run it with its output in $LOGS/check-NAME.log

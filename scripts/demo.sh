@@ -9,6 +9,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 say_base
+# The base's .deb, git tree and check worktree need about 5 GiB, once;
+# the UML build and logs about 1.
+if [ -d "$CHECK_TREE" ]; then need_space demo 1; else need_space demo 6; fi
 mkdir -p "$LOGS"
 
 # failed WHAT: the verdict line for a demo that stopped, and stop.

@@ -139,15 +139,15 @@ say_base() {
 	note "base $BASE: $SERIES_NAME/ on Debian's $BASE_PKG $BASE_VERSION"
 }
 
-# fetch_base PIN TARGET: set BASE_TARBALL to the pinned base's tarball (PIN:
-# the pin file; its variables are already loaded).  Debian's .deb is fetched
+# fetch_base PIN TARGET: set BASE_DEB to the pinned base's .deb (PIN: the
+# pin file; its variables are already loaded).  Debian's .deb is fetched
 # once with a private apt configuration under work/apt (the system's apt
-# sources are never read nor changed), checked against BASE_SHA256 every
-# time, and unpacked once.  TARGET is the make target that runs this.
+# sources are never read nor changed) and checked against BASE_SHA256 every
+# time.  TARGET is the make target that runs this.
 fetch_base() {
 	local pin=${1#"$ROOT/"} target=$2 apt=$WORK/apt
 	local conf=$apt/$BASE_SUITE deb=$apt/debs/${BASE_PKG}_${BASE_VERSION}_all.deb
-	local src=$apt/src/${BASE_PKG}_$BASE_VERSION log=$apt/$BASE_SUITE.log sum versions
+	local log=$apt/$BASE_SUITE.log sum versions
 	local opts=(-o Dir::Etc::sourcelist="$conf/sources.list" -o Dir::Etc::sourceparts=-
 		-o Dir::State::Lists="$conf/lists" -o Dir::Cache="$conf/cache"
 		-o APT::Sandbox::User=root)
@@ -184,16 +184,9 @@ again to fetch it anew.  If the new download does not match either, Debian's
 file has changed: find out why before you change BASE_SHA256 in $pin.  (If you
 are bumping the pin, check this SHA-256 against the suite's index and pin it:
 see 'The bases' in README.md.)"
-	if [ ! -f "$src/usr/src/$BASE_PKG.tar.xz" ]; then
-		rm -rf "$src.tmp"
-		mkdir -p "$apt/src"
-		dpkg-deb -x "$deb" "$src.tmp"
-		[ -f "$src.tmp/usr/src/$BASE_PKG.tar.xz" ] ||
-			die "$deb holds no usr/src/$BASE_PKG.tar.xz: is $BASE_PKG a kernel source package?"
-		rm -rf "$src"
-		mv "$src.tmp" "$src"
-	fi
-	BASE_TARBALL=$src/usr/src/$BASE_PKG.tar.xz
+	# Earlier versions of this script kept the .deb's files unpacked.
+	rm -rf "$apt/src"
+	BASE_DEB=$deb
 }
 
 # base_tree PIN DIR TARGET: the base that the pin file PIN names (see
@@ -201,7 +194,7 @@ see 'The bases' in README.md.)"
 # TARGET is the make target that runs this.
 base_tree() {
 	local pin=$1 dir=$2 target=$3 date tree_version
-	local BASE_PKG BASE_VERSION BASE_SHA256 BASE_SUITE BASE_URI BASE_TARBALL
+	local BASE_PKG BASE_VERSION BASE_SHA256 BASE_SUITE BASE_URI BASE_DEB tarball
 	load_pin "$pin"
 
 	# 1. The tree, if there is one, must be a base made by this function.
@@ -220,13 +213,17 @@ Move $dir away (keep what you need of its branches) and run 'make $target' again
 
 	# 3. The pristine tree as a git repository, made once.
 	[ ! -e "$dir" ] || return 0
-	note "unpacking $BASE_TARBALL into $dir"
-	rm -rf "$dir.tmp"
-	mkdir -p "$dir.tmp"
-	tar -xJf "$BASE_TARBALL" -C "$dir.tmp" --strip-components=1
+	tarball=usr/src/$BASE_PKG.tar.xz
+	note "unpacking $tarball of ${BASE_DEB#"$ROOT/"} into $dir"
+	rm -rf "$dir.tmp" "$dir.deb"
+	mkdir -p "$dir.tmp" "$dir.deb"
+	dpkg-deb --fsys-tarfile "$BASE_DEB" | tar -x -C "$dir.deb" "./$tarball" ||
+		die "$BASE_DEB holds no $tarball: is $BASE_PKG a kernel source package?"
+	tar -xJf "$dir.deb/$tarball" -C "$dir.tmp" --strip-components=1
 	# A fixed identity and date make the base commit the same on every
 	# machine for the same package version.
-	date=$(date -u -d "@$(stat -c %Y "$BASE_TARBALL")" +%FT%TZ)
+	date=$(date -u -d "@$(stat -c %Y "$dir.deb/$tarball")" +%FT%TZ)
+	rm -rf "$dir.deb"
 	(
 		cd "$dir.tmp" || exit
 		git init -q -b pristine
@@ -240,6 +237,17 @@ Move $dir away (keep what you need of its branches) and run 'make $target' again
 		GIT_COMMITTER_DATE=$date git tag -a -m "$BASE_PKG $BASE_VERSION" "$BASE_TAG"
 	)
 	mv "$dir.tmp" "$dir"
+}
+
+# need_space TARGET GIB: stop before TARGET starts unless the file system
+# of work/ has GIB GiB free: a kernel tree full, it would stop half-way
+# with "No space left on device" and leave a half-made workspace behind.
+need_space() {
+	local target=$1 gib=$2 avail
+	mkdir -p "$WORK"
+	avail=$(df -P -BG "$WORK" | awk 'NR == 2 { print $4 + 0 }')
+	[ "$avail" -ge "$gib" ] || die "make $target needs about $gib GiB free in $WORK (kernel trees of 2-4 GiB a base, builds, logs); its file system has $avail GiB free.
+Free some space (work/*/build and work/*/check can go: make remakes them) and run 'make $target' again."
 }
 
 # missing_pkgs PKG...: the Debian packages among PKG that are not
