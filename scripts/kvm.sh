@@ -5,10 +5,13 @@
 # subscriber) run with patch 7's lockdep map around them.  QEMU's TCG
 # emulates AMD SVM for a guest with -cpu max: the kernel runs KVM inside
 # QEMU, and the selftests, built static from the tree, run inside that.
-# Each test runs alone, within its bound; the init counts the notifier
-# starts and agings that reached KVM (tracepoints) and lists the locks of
-# KVM that lockdep saw taken under the map.  Verdict: every test that
-# passes on the base (tests/kvm/$BASE.txt) passes, KVM saw notifier starts,
+# Each test runs alone, within its bound; two run again under reclaim (the
+# init pages the guest's memory out to zram swap while the vCPUs run), so
+# that reclaim's unmap reaches KVM's callbacks.  The init counts the
+# notifier starts and agings that reached KVM (tracepoints) and lists the
+# locks of KVM that lockdep saw taken under the map.  Verdict: every test that
+# passes on the base (tests/kvm/$BASE.txt) passes (one under reclaim only
+# if pages went to swap and KVM saw notifier starts), KVM saw notifier starts,
 # lockdep saw kvm->mn_invalidate_lock under the map where the tree has
 # patch 7, lockdep is still on at the end, and the console holds no report.
 # Writes $LOGS/kvm-x86_64.log (the console) and .txt (a verdict per test,
@@ -22,7 +25,7 @@ set -euo pipefail
 here=$(dirname "$0")
 
 tree=$(kernel_tree "${1:-}")
-kbuild=${2:-$BUILD/x86_64-kvm}
+kbuild=$(realpath -m "${2:-$BUILD/x86_64-kvm}")
 out=$kbuild/kvm-tests
 log=$LOGS/${KLOG:-kvm-x86_64}.log
 results=${log%.log}.txt
@@ -39,12 +42,17 @@ timeout=${KVM_TIMEOUT:-3600}
 # vCPUs): under TCG's SVM it failed its first stage on the series' kernel
 # (a vCPU exit that was not its sync), and reset the L1 machine during its
 # mprotect stage on the base's, with nothing on the console.
+# BOUND pageout NAME ARGS: the test runs under reclaim: the init pages out
+# the guest's memory to zram swap every 100 ms while it runs (its verdict
+# is NAME+pageout).  dirty_log_test checks every page the guest wrote.
 tests=(
 	"600 set_memory_region_test"
 	"600 demand_paging_test -b 64M -v 2"
 	"600 memslot_modification_stress_test -b 64M -v 2 -i 20"
 	"600 access_tracking_perf_test -b 16M -v 2"
 	"600 dirty_log_test -i 4"
+	"600 pageout demand_paging_test -b 64M -v 2"
+	"600 pageout dirty_log_test -i 4"
 )
 
 [ -d "$sel" ] || die "no $sel: is $tree a kernel tree?"
@@ -67,11 +75,18 @@ mkdir -p "$out/initramfs" "$LOGS"
 note "building KVM's selftests from $tree"
 make -C "$tree" -s ARCH=x86_64 O="$out/obj" headers >"$out/build.log" 2>&1 ||
 	die "'make headers' failed (see $out/build.log)"
-names=() lines=()
+names=() labels=() lines=()
 for t in "${tests[@]}"; do
 	read -r bound name args <<<"$t"
-	names+=("$name")
-	lines+=("$bound /$name $args")
+	if [ "$name" = pageout ]; then
+		read -r name args <<<"$args"
+		labels+=("$name+pageout")
+		lines+=("$bound pageout /$name $args")
+	else
+		labels+=("$name")
+		lines+=("$bound /$name $args")
+	fi
+	[[ " ${names[*]} " = *" $name "* ]] || names+=("$name")
 done
 make -C "$sel" -j"$(nproc)" KHDR_INCLUDES="-isystem $out/obj/usr/include" \
 	EXTRA_CFLAGS=-static LDFLAGS=-static OUTPUT="$out/sel" \
@@ -94,13 +109,21 @@ console=$(console_text "$log")
 grep -q 'kvm_amd: Nested Virtualization enabled' <<<"$console" ||
 	note "the kernel did not say 'kvm_amd: Nested Virtualization enabled'"
 unmaps=0
-for name in "${names[@]}"; do
+for name in "${labels[@]}"; do
 	end=$(sed -n -e "s/^kvm-init: $name \(exited .*\|timed out .*\|killed .*\|is stuck .*\)$/\1/p" \
 		-e "s/^kvm-init: \(could not run\) $name: .*/\1/p" <<<"$console" | head -n 1)
 	calls=$(sed -n "s/^kvm-init: $name: kvm_unmap_hva_range \([0-9]*\).*/\1/p" <<<"$console")
 	unmaps=$((unmaps + ${calls:-0}))
+	# Under reclaim, the test passes only if reclaim paged its memory out
+	# and unmapped it from KVM meanwhile.
+	swapped=$(sed -n "s/^kvm-init: $name: pageout .* pswpout \([0-9-]*\)$/\1/p" <<<"$console")
 	case "$end" in
-	"exited with 0") echo "PASS $name" ;;
+	"exited with 0")
+		if [[ $name = *+pageout ]] && { [ "${swapped:-0}" -le 0 ] || [ "${calls:-0}" -eq 0 ]; }; then
+			echo "FAIL $name passed, but reclaim paged out ${swapped:-no} pages and KVM saw ${calls:-no} notifier starts"
+		else
+			echo "PASS $name"
+		fi ;;
 	"exited with 4") echo "SKIP $name" ;;
 	"") echo "FAIL $name did not run" ;;
 	could*) echo "FAIL $name could not run" ;;
@@ -108,7 +131,9 @@ for name in "${names[@]}"; do
 	esac
 done >"$results"
 echo "KVM's notifier starts and agings per test (lower bounds where the trace buffer overran):"
-sed -n 's/^kvm-init: \([a-z_]*\): kvm_unmap_hva_range \(.*\)/    \1: starts (kvm_unmap_hva_range) \2/p' <<<"$console"
+sed -n 's/^kvm-init: \([a-z_+]*\): kvm_unmap_hva_range \(.*\)/    \1: starts (kvm_unmap_hva_range) \2/p' <<<"$console"
+echo "Reclaim under the tests marked +pageout (MADV_PAGEOUT passes, MiB asked, pages swapped out):"
+sed -n 's/^kvm-init: \([a-z_+]*\): pageout \(.*\)/    \1: \2/p' <<<"$console"
 # Patch 7's point: KVM's locks taken in its callbacks, under the map.
 deps=$(sed -n 's/^kvm-init: map -> //p' <<<"$console")
 echo "KVM's locks lockdep saw taken under the notifier's map: ${deps:-none}" | paste -sd ' '

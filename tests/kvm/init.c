@@ -1,22 +1,114 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The init of scripts/kvm.sh's initramfs: mount what KVM's selftests need,
- * count KVM's notifier callbacks through their tracepoints, run each test
- * that /tests names (a line each: BOUND-IN-SECONDS NAME ARGS...), copy each
- * line it prints into the kernel log, say how it ended and how many
- * notifier starts (kvm:kvm_unmap_hva_range) and agings (kvm:kvm_age_hva)
- * reached KVM meanwhile (lower bounds if the trace buffer overran), then
- * which of KVM's locks lockdep saw taken under the notifier's map, whether
- * lockdep is still on, and reboot, which ends QEMU.
+ * put swap on a zram disk, count KVM's notifier callbacks through their
+ * tracepoints, run each test that /tests names (a line each:
+ * BOUND-IN-SECONDS [pageout] NAME ARGS...), copy each line it prints into
+ * the kernel log, say how it ended and how many notifier starts
+ * (kvm:kvm_unmap_hva_range) and agings (kvm:kvm_age_hva) reached KVM
+ * meanwhile (lower bounds if the trace buffer overran), then which of
+ * KVM's locks lockdep saw taken under the notifier's map, whether lockdep
+ * is still on, and reboot, which ends QEMU.
+ *
+ * A "pageout" test runs under reclaim: every PAGEOUT_MS while it runs, the
+ * init asks reclaim to page out all its larger anonymous mappings (the
+ * guest's memory among them) with process_madvise(MADV_PAGEOUT), as a
+ * proactive reclaimer would, and says how many pages went to swap.
  */
 #define INIT "kvm-init"
 #include "../init.h"
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/swap.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 
 #define TRACEFS "/sys/kernel/tracing"
+#define ZRAM "/dev/zram0"
+#define SWAP_BYTES (512UL << 20)
+#define PAGEOUT_MS 100
+#define PAGEOUT_MIN (1UL << 20)	/* smaller mappings are not the guest's */
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+/*
+ * Swap on a zram disk of SWAP_BYTES: its header, as mkswap(8) writes it
+ * (version 1, the last page, no bad pages, the magic at the end of the
+ * first page), then swapon.
+ */
+static void setup_swap(void)
+{
+	static char page[4096];
+	uint32_t *hdr = (uint32_t *)(page + 1024);
+	int fd;
+
+	if (!put("/sys/block/zram0/disksize", "512M"))
+		return;
+	hdr[0] = 1;
+	hdr[1] = SWAP_BYTES / sizeof(page) - 1;
+	memcpy(page + sizeof(page) - 10, "SWAPSPACE2", 10);
+	fd = open(ZRAM, O_WRONLY);
+	if (fd < 0 || write(fd, page, sizeof(page)) != sizeof(page) ||
+	    fsync(fd) || swapon(ZRAM, 0))
+		say(INIT, "cannot swap on " ZRAM ": %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The value of a /proc/vmstat counter, -1 if there is none. */
+static long vmstat(const char *name)
+{
+	FILE *f = fopen("/proc/vmstat", "re");
+	size_t len = strlen(name);
+	char line[128];
+	long val = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			val = atol(line + len + 1);
+	if (f)
+		fclose(f);
+	return val;
+}
+
+/*
+ * Ask reclaim to page out PID's private anonymous read-write mappings of
+ * PAGEOUT_MIN or more (through PIDFD); the bytes it was asked for, or -1
+ * if it could not be asked.
+ */
+static long pageout(pid_t pid, int pidfd)
+{
+	struct iovec iov[64];
+	char path[64], line[512];
+	unsigned long lo, hi;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	while (f && n < 64 && fgets(line, sizeof(line), f)) {
+		char perms[5];
+		unsigned long off, inode;
+		int name = 0;
+
+		if (sscanf(line, "%lx-%lx %4s %lx %*s %lu %n", &lo, &hi, perms,
+			   &off, &inode, &name) < 5)
+			continue;
+		if (strcmp(perms, "rw-p") || inode || line[name] == '[' ||
+		    hi - lo < PAGEOUT_MIN)
+			continue;
+		iov[n].iov_base = (void *)lo;
+		iov[n++].iov_len = hi - lo;
+	}
+	if (f)
+		fclose(f);
+	return n ? syscall(SYS_process_madvise, pidfd, iov, n, MADV_PAGEOUT, 0) : 0;
+}
 
 /* Empty the trace buffer: an open with O_TRUNC does. */
 static void clear_trace(void)
@@ -65,30 +157,53 @@ static void count(long *unmaps, long *ages, long *overrun)
 
 /*
  * Run ARGV for at most BOUND seconds, copying what it prints, line by line
- * (a line longer than the buffer in pieces).  SIGALRM ends it at BOUND; if
- * that does not, 10 s later its group is killed and the init goes on,
- * without a verdict for it (kvm.sh then says it did not finish).
+ * (a line longer than the buffer in pieces), and under reclaim if PAGEOUT.
+ * NAME is the name its lines carry.  SIGALRM ends it at BOUND; if that
+ * does not, 10 s later its group is killed and the init goes on, without
+ * a verdict for it (kvm.sh then says it did not finish).
  */
-static void run(char **argv, unsigned int bound)
+static void run(char **argv, unsigned int bound, bool pageouts)
 {
-	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	time_t deadline = time(NULL) + bound + 10;
-	long unmaps, ages, overrun;
+	long unmaps, ages, overrun, passes = 0, asked = 0;
+	long pswpout = vmstat("pswpout");
+	int pidfd = -1, wait_ms;
 	bool stuck = false;
-	char buf[900];
+	char buf[900], name[128];
 	size_t len = 0;
 	FILE *in;
 	pid_t pid;
 
+	snprintf(name, sizeof(name), "%s%s", base, pageouts ? "+pageout" : "");
 	clear_trace();
 	in = spawn(argv, bound, &pid);
+	if (in && pageouts) {
+		pidfd = syscall(SYS_pidfd_open, pid, 0);
+		if (pidfd < 0)
+			say(INIT, "%s: no pidfd: %s\n", name, strerror(errno));
+	}
 	while (in) {
 		struct pollfd p = { .fd = fileno(in), .events = POLLIN };
 		long left = deadline - time(NULL);
 		char *nl;
 		ssize_t n;
+		int ready;
 
-		if (left <= 0 || poll(&p, 1, left * 1000) == 0) {
+		wait_ms = left * 1000;
+		if (pidfd >= 0 && wait_ms > PAGEOUT_MS)
+			wait_ms = PAGEOUT_MS;
+		ready = left > 0 ? poll(&p, 1, wait_ms) : 0;
+		if (ready == 0 && pidfd >= 0 && time(NULL) < deadline) {
+			long bytes = pageout(pid, pidfd);
+
+			if (bytes > 0) {
+				passes++;
+				asked += bytes >> 20;
+			}
+			continue;
+		}
+		if (ready == 0) {
 			say(INIT, "%s is stuck after %u s: killing it\n", name, bound);
 			kill(-pid, SIGKILL);
 			stuck = true;
@@ -122,9 +237,14 @@ static void run(char **argv, unsigned int bound)
 	}
 	if (!stuck)
 		ended(name, pid, bound);
+	if (pidfd >= 0)
+		close(pidfd);
 	count(&unmaps, &ages, &overrun);
 	say(INIT, "%s: kvm_unmap_hva_range %ld kvm_age_hva %ld overrun %ld\n",
 	    name, unmaps, ages, overrun);
+	if (pageouts)
+		say(INIT, "%s: pageout %ld passes %ld MiB pswpout %ld\n", name,
+		    passes, asked, vmstat("pswpout") - pswpout);
 }
 
 /*
@@ -161,6 +281,7 @@ int main(void)
 	mnt("tracefs", TRACEFS);
 	mnt("tmpfs", "/tmp");
 	open_kmsg();
+	setup_swap();
 
 	put(TRACEFS "/buffer_size_kb", "8192");
 	put(TRACEFS "/events/kvm/kvm_unmap_hva_range/enable", "1");
@@ -170,15 +291,20 @@ int main(void)
 	while (tests && fgets(line, sizeof(line), tests)) {
 		char *tok = strtok(line, " \n");
 		int argc = 0, bound;
+		bool pageouts = false;
 
 		if (!tok || *tok == '#')
 			continue;
 		bound = atoi(tok);
-		while ((tok = strtok(NULL, " \n")) && argc < 31)
-			argv[argc++] = tok;
+		while ((tok = strtok(NULL, " \n")) && argc < 31) {
+			if (!argc && !strcmp(tok, "pageout"))
+				pageouts = true;
+			else
+				argv[argc++] = tok;
+		}
 		argv[argc] = NULL;
 		if (argc && bound > 0)
-			run(argv, bound);
+			run(argv, bound, pageouts);
 	}
 	map_deps();
 	say(INIT, "done\n");
