@@ -5,6 +5,10 @@
 # against the base's recorded results, tests/hmm/$BASE.txt: every test that
 # passes there must pass here, the run must end with lockdep still on, and
 # the console must hold no lockdep report, BUG: or WARNING: (scanlog.py).
+# Then the init's memcg cases (tests/hmm/init.c), the series' own: a
+# process at its cgroup's memory.max, without a device and with test_hmm
+# answering ->in_use() busy for all its memory, must finish without OOM,
+# reclaim swapping, and the busy device asked and its bound used.
 # Writes $LOGS/${KLOG:-hmm-x86_64}.log (the console) and .txt (one verdict
 # per test, as tests/hmm/$BASE.txt lists them); the bound of the boot is
 # $HMM_TIMEOUT s.
@@ -48,7 +52,7 @@ gcc -static -O2 -Wall -isystem "$out/obj/usr/include" \
 	-I "$tree/tools/testing/selftests" \
 	-o "$out/initramfs/hmm-tests" "$src" "${helpers[@]}" -lrt -lpthread -lm \
 	>>"$out/build.log" 2>&1 || die "hmm-tests did not build (see $out/build.log)"
-gcc -static -O2 -Wall -Werror -o "$out/initramfs/init" "$ROOT/tests/hmm/init.c" \
+gcc -static -O2 -Wall -Werror -I "$tree" -o "$out/initramfs/init" "$ROOT/tests/hmm/init.c" \
 	>>"$out/build.log" 2>&1 || die "the init did not build (see $out/build.log)"
 (cd "$out/initramfs" && printf '%s\n' init hmm-tests |
 	cpio -o -H newc -R 0:0 --quiet) >"$out/initramfs.cpio"
@@ -73,10 +77,35 @@ sed -n 's/^hmm-tests: //p' <<<"$console" | awk '
 	/^ok [0-9]+ [^ ]+$/ { print "PASS", $3; next }
 	/^(not )?ok [0-9]+ / { print "FAIL", $0 ~ /^not/ ? $4 : $3 }' >"$results"
 
+# The memcg cases (tests/hmm/init.c): both processes ended well with no
+# OOM, and reclaim swapped; in "busy", test_hmm's range was answered busy
+# and the bound of ->in_use() let reclaim take it anyway.
+memcg() {
+	local name=$1 line in_use expired swapped
+	line=$(sed -n "s/^hmm-init: memcg $name: //p" <<<"$console")
+	read -r in_use expired swapped < <(sed -E 's/.*secondary_in_use ([0-9-]+), secondary_in_use_expired ([0-9-]+), pswpout ([0-9-]+)$/\1 \2 \3/;t;s/.*/0 0 0/' <<<"$line")
+	case "$line" in
+	skipped*) echo "SKIP memcg_$name ${line#skipped: }" ;;
+	"exited with 0, oom 0, oom_kill 0, "*)
+		if [ "$swapped" -gt 0 ] && { [ "$name" != busy ] ||
+			{ [ "$in_use" -gt 0 ] && [ "$expired" -gt 0 ]; }; }; then
+			echo "PASS memcg_$name"
+		else
+			echo "FAIL memcg_$name reclaim did not do what the case needs: $line"
+		fi ;;
+	*) echo "FAIL memcg_$name ${line:-did not run}" ;;
+	esac
+}
+{ memcg control; memcg busy; } >>"$results"
+
 # 4. Judge: the run finished with lockdep on, every test that passes on
-# the base passes, and the log holds no report.
+# the base passes, the memcg cases did not fail, and the log holds no
+# report.
 bad=0
-init_finished "$console" hmm-init 'hmm-tests exited' "$log" || bad=1
+init_finished "$console" hmm-init 'memcg done' "$log" || bad=1
+if grep '^FAIL memcg_' "$results"; then
+	bad=1
+fi
 verdict() { awk -v n="$2" '$2 == n { print $1 }' "$1"; }
 while read -r _ name; do
 	case "$(verdict "$results" "$name")" in

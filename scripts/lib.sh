@@ -218,8 +218,9 @@ Move $dir away (keep what you need of its branches) and run 'make $target' again
 	rm -rf "$dir.tmp" "$dir.deb"
 	mkdir -p "$dir.tmp" "$dir.deb"
 	dpkg-deb --fsys-tarfile "$BASE_DEB" | tar -x -C "$dir.deb" "./$tarball" ||
-		die "$BASE_DEB holds no $tarball: is $BASE_PKG a kernel source package?"
-	tar -xJf "$dir.deb/$tarball" -C "$dir.tmp" --strip-components=1
+		die "could not take $tarball out of $BASE_DEB (tar's error is above: is the disk full, or is $BASE_PKG not a kernel source package?)"
+	tar -xJf "$dir.deb/$tarball" -C "$dir.tmp" --strip-components=1 ||
+		die "could not unpack $tarball into $dir.tmp (tar's error is above); delete $dir.tmp and $dir.deb"
 	# A fixed identity and date make the base commit the same on every
 	# machine for the same package version.
 	date=$(date -u -d "@$(stat -c %Y "$dir.deb/$tarball")" +%FT%TZ)
@@ -243,11 +244,11 @@ Move $dir away (keep what you need of its branches) and run 'make $target' again
 # of work/ has GIB GiB free: a kernel tree full, it would stop half-way
 # with "No space left on device" and leave a half-made workspace behind.
 need_space() {
-	local target=$1 gib=$2 avail
+	local target=$1 gib=$2 kib
 	mkdir -p "$WORK"
-	avail=$(df -P -BG "$WORK" | awk 'NR == 2 { print $4 + 0 }')
-	[ "$avail" -ge "$gib" ] || die "make $target needs about $gib GiB free in $WORK (kernel trees of 2-4 GiB a base, builds, logs); its file system has $avail GiB free.
-Free some space (work/*/build and work/*/check can go: make remakes them) and run 'make $target' again."
+	kib=$(df -Pk "$WORK" | awk 'NR == 2 { print $4 + 0 }')
+	[ "${kib:-0}" -ge $((gib * 1024 * 1024)) ] || die "make $target needs about $gib GiB free in $WORK (a base's .deb, git tree and check worktree about 5 GiB, builds and logs 1-3); its file system has $((${kib:-0} / 1024 / 1024)) GiB free.
+Free some space (old clones of the project; work/*/build, which make rebuilds; the *.tmp and *.deb directories a stopped run left in work/*/) and run 'make $target' again."
 }
 
 # missing_pkgs PKG...: the Debian packages among PKG that are not

@@ -2,20 +2,23 @@
 /*
  * What the inits of the x86_64 boots share (tests/fault, tests/hmm and
  * tests/kvm): lines into the kernel log, mounts, writes to tracefs and
- * debugfs files, and the end of the boot.  Define INIT, the prefix of the
- * init's own lines, before including it.  The helpers are static inline,
+ * debugfs files, swap on zram, /proc/vmstat, and the end of the boot.
+ * Define INIT, the prefix of the init's own lines, before including it.  The helpers are static inline,
  * so that an init need not use them all.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/wait.h>
 
 /* The kernel log once open_kmsg() opened it; the console before that. */
@@ -66,6 +69,50 @@ static inline int put(const char *path, const char *val)
 	if (fd >= 0)
 		close(fd);
 	return ok;
+}
+
+#define ZRAM "/dev/zram0"
+#define SWAP_BYTES (512UL << 20)
+
+/*
+ * Swap on a zram disk of SWAP_BYTES (CONFIG_ZRAM): its header, as mkswap(8)
+ * writes it (version 1, the last page, no bad pages, the magic at the end
+ * of the first page), then swapon.
+ */
+static inline void setup_swap(void)
+{
+	static char page[4096];
+	uint32_t hdr[2] = { 1, SWAP_BYTES / sizeof(page) - 1 };
+	char size[32];
+	int fd;
+
+	snprintf(size, sizeof(size), "%lu", SWAP_BYTES);
+	if (!put("/sys/block/zram0/disksize", size))
+		return;
+	memcpy(page + 1024, hdr, sizeof(hdr));
+	memcpy(page + sizeof(page) - 10, "SWAPSPACE2", 10);
+	fd = open(ZRAM, O_WRONLY);
+	if (fd < 0 || write(fd, page, sizeof(page)) != sizeof(page) ||
+	    fsync(fd) || swapon(ZRAM, 0))
+		say(INIT, "cannot swap on " ZRAM ": %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The value of a /proc/vmstat counter, -1 if there is none. */
+static inline long vmstat(const char *name)
+{
+	FILE *f = fopen("/proc/vmstat", "re");
+	size_t len = strlen(name);
+	char line[128];
+	long val = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			val = atol(line + len + 1);
+	if (f)
+		fclose(f);
+	return val;
 }
 
 /*

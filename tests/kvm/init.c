@@ -10,71 +10,31 @@
  * KVM's locks lockdep saw taken under the notifier's map, whether lockdep
  * is still on, and reboot, which ends QEMU.
  *
- * A "pageout" test runs under reclaim: every PAGEOUT_MS while it runs, the
- * init asks reclaim to page out all its larger anonymous mappings (the
- * guest's memory among them) with process_madvise(MADV_PAGEOUT), as a
- * proactive reclaimer would, and says how many pages went to swap.
+ * A "pageout" test runs under reclaim: a reclaimer process the init starts
+ * beside it asks reclaim, every PAGEOUT_MS while the test runs, to page
+ * out its larger anonymous mappings (the guest's memory) with
+ * process_madvise(MADV_PAGEOUT), as a proactive reclaimer would; the init
+ * says how many pages went to swap and came back meanwhile.  The reclaimer
+ * is a process of its own so that reclaim stuck in the kernel (in KVM's
+ * callbacks, say) cannot stop the init.
  */
 #define INIT "kvm-init"
 #include "../init.h"
 #include <poll.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
-#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
 #define TRACEFS "/sys/kernel/tracing"
-#define ZRAM "/dev/zram0"
-#define SWAP_BYTES (512UL << 20)
 #define PAGEOUT_MS 100
-#define PAGEOUT_MIN (1UL << 20)	/* smaller mappings are not the guest's */
+/* Smaller mappings are not the guest's (the vCPU threads' stacks are 8 MiB) */
+#define PAGEOUT_MIN (16UL << 20)
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
-
-/*
- * Swap on a zram disk of SWAP_BYTES: its header, as mkswap(8) writes it
- * (version 1, the last page, no bad pages, the magic at the end of the
- * first page), then swapon.
- */
-static void setup_swap(void)
-{
-	static char page[4096];
-	uint32_t *hdr = (uint32_t *)(page + 1024);
-	int fd;
-
-	if (!put("/sys/block/zram0/disksize", "512M"))
-		return;
-	hdr[0] = 1;
-	hdr[1] = SWAP_BYTES / sizeof(page) - 1;
-	memcpy(page + sizeof(page) - 10, "SWAPSPACE2", 10);
-	fd = open(ZRAM, O_WRONLY);
-	if (fd < 0 || write(fd, page, sizeof(page)) != sizeof(page) ||
-	    fsync(fd) || swapon(ZRAM, 0))
-		say(INIT, "cannot swap on " ZRAM ": %s\n", strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
-/* The value of a /proc/vmstat counter, -1 if there is none. */
-static long vmstat(const char *name)
-{
-	FILE *f = fopen("/proc/vmstat", "re");
-	size_t len = strlen(name);
-	char line[128];
-	long val = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, len) && line[len] == ' ')
-			val = atol(line + len + 1);
-	if (f)
-		fclose(f);
-	return val;
-}
 
 /*
  * Ask reclaim to page out PID's private anonymous read-write mappings of
@@ -155,6 +115,55 @@ static void count(long *unmaps, long *ages, long *overrun)
 	}
 }
 
+static volatile sig_atomic_t reclaimer_stop;
+
+static void stop_reclaimer(int sig)
+{
+	reclaimer_stop = 1;
+}
+
+/*
+ * Start the reclaimer of the test PID, NAME: it pages PID's memory out
+ * every PAGEOUT_MS until SIGTERM, then says how often and how much.
+ */
+static pid_t reclaimer(pid_t pid, const char *name)
+{
+	long passes = 0, asked = 0;
+	pid_t child = fork();
+	int pidfd;
+
+	if (child)
+		return child;
+	signal(SIGTERM, stop_reclaimer);
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		say(INIT, "%s: no pidfd: %s\n", name, strerror(errno));
+	while (pidfd >= 0 && !reclaimer_stop) {
+		long bytes = pageout(pid, pidfd);
+
+		if (bytes > 0) {
+			passes++;
+			asked += bytes >> 20;
+		}
+		usleep(PAGEOUT_MS * 1000);
+	}
+	say(INIT, "%s: reclaimer %ld passes %ld MiB\n", name, passes, asked);
+	_exit(0);
+}
+
+/* Stop the reclaimer RPID; leave it behind if it does not stop. */
+static void reap_reclaimer(pid_t rpid, const char *name)
+{
+	kill(rpid, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(rpid, NULL, WNOHANG) == rpid)
+			return;
+		usleep(100 * 1000);
+	}
+	say(INIT, "%s: the reclaimer does not stop; going on\n", name);
+	kill(rpid, SIGKILL);
+}
+
 /*
  * Run ARGV for at most BOUND seconds, copying what it prints, line by line
  * (a line longer than the buffer in pieces), and under reclaim if PAGEOUT.
@@ -166,9 +175,9 @@ static void run(char **argv, unsigned int bound, bool pageouts)
 {
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	time_t deadline = time(NULL) + bound + 10;
-	long unmaps, ages, overrun, passes = 0, asked = 0;
-	long pswpout = vmstat("pswpout");
-	int pidfd = -1, wait_ms;
+	long unmaps, ages, overrun;
+	long pswpout = vmstat("pswpout"), pswpin = vmstat("pswpin");
+	pid_t rpid = -1;
 	bool stuck = false;
 	char buf[900], name[128];
 	size_t len = 0;
@@ -178,32 +187,15 @@ static void run(char **argv, unsigned int bound, bool pageouts)
 	snprintf(name, sizeof(name), "%s%s", base, pageouts ? "+pageout" : "");
 	clear_trace();
 	in = spawn(argv, bound, &pid);
-	if (in && pageouts) {
-		pidfd = syscall(SYS_pidfd_open, pid, 0);
-		if (pidfd < 0)
-			say(INIT, "%s: no pidfd: %s\n", name, strerror(errno));
-	}
+	if (in && pageouts)
+		rpid = reclaimer(pid, name);
 	while (in) {
 		struct pollfd p = { .fd = fileno(in), .events = POLLIN };
 		long left = deadline - time(NULL);
 		char *nl;
 		ssize_t n;
-		int ready;
 
-		wait_ms = left * 1000;
-		if (pidfd >= 0 && wait_ms > PAGEOUT_MS)
-			wait_ms = PAGEOUT_MS;
-		ready = left > 0 ? poll(&p, 1, wait_ms) : 0;
-		if (ready == 0 && pidfd >= 0 && time(NULL) < deadline) {
-			long bytes = pageout(pid, pidfd);
-
-			if (bytes > 0) {
-				passes++;
-				asked += bytes >> 20;
-			}
-			continue;
-		}
-		if (ready == 0) {
+		if (left <= 0 || poll(&p, 1, left * 1000) == 0) {
 			say(INIT, "%s is stuck after %u s: killing it\n", name, bound);
 			kill(-pid, SIGKILL);
 			stuck = true;
@@ -227,6 +219,8 @@ static void run(char **argv, unsigned int bound, bool pageouts)
 		say("kvm-tests", "%s: %s\n", name, buf);
 	if (in)
 		fclose(in);
+	if (rpid > 0)
+		reap_reclaimer(rpid, name);
 	/* A task stuck in the kernel does not die: do not wait for it. */
 	for (int i = 0; stuck && i < 10; i++) {
 		if (waitpid(pid, NULL, WNOHANG) == pid)
@@ -237,14 +231,12 @@ static void run(char **argv, unsigned int bound, bool pageouts)
 	}
 	if (!stuck)
 		ended(name, pid, bound);
-	if (pidfd >= 0)
-		close(pidfd);
 	count(&unmaps, &ages, &overrun);
 	say(INIT, "%s: kvm_unmap_hva_range %ld kvm_age_hva %ld overrun %ld\n",
 	    name, unmaps, ages, overrun);
 	if (pageouts)
-		say(INIT, "%s: pageout %ld passes %ld MiB pswpout %ld\n", name,
-		    passes, asked, vmstat("pswpout") - pswpout);
+		say(INIT, "%s: pageout pswpin %ld pswpout %ld\n", name,
+		    vmstat("pswpin") - pswpin, vmstat("pswpout") - pswpout);
 }
 
 /*
