@@ -28,7 +28,7 @@ results=${log%.log}.txt
 # has more tests, and its device-coherent ones need another layout).
 base=$ROOT/tests/hmm/$BASE.txt
 [ -f "$base" ] || die "no hmm-tests verdicts of the $BASE base in tests/hmm/$BASE.txt: record them by booting a kernel of the base tree (hmm.sh TREE BUILD, see its usage)"
-timeout=${HMM_TIMEOUT:-300}
+timeout=${HMM_TIMEOUT:-600}
 kernel=$kbuild/arch/x86/boot/bzImage
 src=$tree/tools/testing/selftests/mm/hmm-tests.c
 
@@ -87,7 +87,7 @@ memcg() {
 	case "$line" in
 	skipped*) echo "SKIP memcg_$name ${line#skipped: }" ;;
 	"exited with 0, oom 0, oom_kill 0, "*)
-		if [ "$swapped" -gt 0 ] && { [ "$name" != busy ] ||
+		if [ "$swapped" -gt 0 ] && { [[ $name != busy* ]] ||
 			{ [ "$in_use" -gt 0 ] && [ "$expired" -gt 0 ]; }; }; then
 			echo "PASS memcg_$name"
 		else
@@ -96,7 +96,9 @@ memcg() {
 	*) echo "FAIL memcg_$name ${line:-did not run}" ;;
 	esac
 }
-{ memcg control; memcg busy; } >>"$results"
+for name in control busy control-mglru busy-mglru; do
+	memcg "$name"
+done >>"$results"
 
 # 4. Judge: the run finished with lockdep on, every test that passes on
 # the base passes, the memcg cases did not fail, and the log holds no

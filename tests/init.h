@@ -3,8 +3,8 @@
  * What the inits of the x86_64 boots share (tests/fault, tests/hmm and
  * tests/kvm): lines into the kernel log, mounts, writes to tracefs and
  * debugfs files, swap on zram, /proc/vmstat, and the end of the boot.
- * Define INIT, the prefix of the init's own lines, before including it.  The helpers are static inline,
- * so that an init need not use them all.
+ * Define INIT, the prefix of the init's own lines, before including it.
+ * The helpers are static inline, so that an init need not use them all.
  */
 #include <errno.h>
 #include <fcntl.h>

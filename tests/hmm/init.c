@@ -14,9 +14,10 @@
  * of anonymous memory, four times its limit, with swap on zram, and reads
  * it back: memcg reclaim must swap most of it out.  In "control" nothing
  * else is there; in "busy" test_hmm answers ->in_use() busy for all of it
- * (HMM_DMIRROR_BUSY), where the tree has that.  Each says how the process
- * ended, the cgroup's memory.events and what /proc/vmstat counted
- * meanwhile; hmm.sh judges.
+ * (HMM_DMIRROR_BUSY), where the tree has that.  Both run on the classic
+ * LRU, then again with MGLRU turned on ("-mglru"), where the kernel has
+ * it.  Each says how the process ended, the cgroup's memory.events and
+ * what /proc/vmstat counted meanwhile; hmm.sh judges.
  */
 #define INIT "hmm-init"
 #include "../init.h"
@@ -26,6 +27,7 @@
 #include "lib/test_hmm_uapi.h"
 
 #define CGROUP "/sys/fs/cgroup"
+#define MGLRU "/sys/kernel/mm/lru_gen/enabled"
 #define MEMCG_MAX (16UL << 20)
 #define MEMCG_MAPPED (4 * MEMCG_MAX)
 #define PAGE 4096UL
@@ -116,13 +118,30 @@ static void memcg_case(const char *name, bool busy)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/memory.events", dir);
-	say(INIT, "memcg %s: %s %d, oom %ld, oom_kill %ld, max %ld, secondary_in_use %ld, secondary_in_use_expired %ld, pswpout %ld\n",
+	say(INIT, "memcg %s: %s %d, oom %ld, oom_kill %ld, max %ld, "
+	    "secondary_in_use %ld, secondary_in_use_expired %ld, pswpout %ld\n",
 	    name, WIFEXITED(status) ? "exited with" : "killed by signal",
 	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
 	    keyed(path, "oom"), keyed(path, "oom_kill"), keyed(path, "max"),
 	    vmstat("secondary_in_use") - in_use,
 	    vmstat("secondary_in_use_expired") - expired,
 	    vmstat("pswpout") - pswpout);
+}
+
+/* The memcg cases, their names ending in SUFFIX */
+static void memcg_cases(const char *suffix)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "control%s", suffix);
+	memcg_case(name, false);
+	snprintf(name, sizeof(name), "busy%s", suffix);
+#ifdef HMM_DMIRROR_BUSY
+	memcg_case(name, true);
+#else
+	say(INIT, "memcg %s: skipped: the tree's test_hmm has no HMM_DMIRROR_BUSY\n",
+	    name);
+#endif
 }
 
 int main(void)
@@ -147,12 +166,14 @@ int main(void)
 	setup_swap();
 	mnt("cgroup2", CGROUP);
 	put(CGROUP "/cgroup.subtree_control", "+memory");
-	memcg_case("control", false);
-#ifdef HMM_DMIRROR_BUSY
-	memcg_case("busy", true);
-#else
-	say(INIT, "memcg busy: skipped: the tree's test_hmm has no HMM_DMIRROR_BUSY\n");
-#endif
+	memcg_cases("");
+	/* Again with MGLRU, where the kernel has it */
+	if (!access(MGLRU, F_OK) && put(MGLRU, "y")) {
+		memcg_cases("-mglru");
+	} else {
+		say(INIT, "memcg control-mglru: skipped: no %s\n", MGLRU);
+		say(INIT, "memcg busy-mglru: skipped: no %s\n", MGLRU);
+	}
 	say(INIT, "memcg done\n");
 	end_boot();
 	return 0;
