@@ -82,7 +82,8 @@ sed -n 's/^hmm-tests: //p' <<<"$console" | awk '
 # and the bound of ->in_use() let reclaim take it anyway.
 memcg() {
 	local name=$1 line in_use expired swapped
-	line=$(sed -n "s/^hmm-init: memcg $name: //p" <<<"$console")
+	# The last line of the case: the process's own error line comes first.
+	line=$(sed -n "s/^hmm-init: memcg $name: //p" <<<"$console" | tail -n 1)
 	read -r in_use expired swapped < <(sed -E 's/.*secondary_in_use ([0-9-]+), secondary_in_use_expired ([0-9-]+), pswpout ([0-9-]+)$/\1 \2 \3/;t;s/.*/0 0 0/' <<<"$line")
 	case "$line" in
 	skipped*) echo "SKIP memcg_$name ${line#skipped: }" ;;

@@ -99,20 +99,29 @@ static inline void setup_swap(void)
 		close(fd);
 }
 
-/* The value of a /proc/vmstat counter, -1 if there is none. */
-static inline long vmstat(const char *name)
+/*
+ * The value of KEY in PATH, a file of "KEY VALUE" lines (/proc/vmstat, a
+ * cgroup's memory.events), -1 if none.
+ */
+static inline long keyed(const char *path, const char *key)
 {
-	FILE *f = fopen("/proc/vmstat", "re");
-	size_t len = strlen(name);
+	FILE *f = fopen(path, "re");
+	size_t len = strlen(key);
 	char line[128];
 	long val = -1;
 
 	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, len) && line[len] == ' ')
+		if (!strncmp(line, key, len) && line[len] == ' ')
 			val = atol(line + len + 1);
 	if (f)
 		fclose(f);
 	return val;
+}
+
+/* The value of a /proc/vmstat counter, -1 if there is none. */
+static inline long vmstat(const char *name)
+{
+	return keyed("/proc/vmstat", name);
 }
 
 /*

@@ -32,22 +32,6 @@
 #define MEMCG_MAPPED (4 * MEMCG_MAX)
 #define PAGE 4096UL
 
-/* The value of KEY in the flat-keyed cgroup file PATH, -1 if none. */
-static long keyed(const char *path, const char *key)
-{
-	FILE *f = fopen(path, "re");
-	size_t len = strlen(key);
-	char line[128];
-	long val = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && line[len] == ' ')
-			val = atol(line + len + 1);
-	if (f)
-		fclose(f);
-	return val;
-}
-
 /*
  * The process of a memcg case, in cgroup DIR: join it, map MEMCG_MAPPED,
  * have test_hmm answer busy for it if BUSY, write every page, read every
