@@ -103,15 +103,14 @@ static void count(long *unmaps, long *ages, long *overrun)
 		fclose(f);
 	for (cpu = 0; cpu < 64; cpu++) {
 		char path[128];
+		long n;
 
 		snprintf(path, sizeof(path), TRACEFS "/per_cpu/cpu%d/stats", cpu);
-		f = fopen(path, "re");
-		if (!f)
+		if (access(path, F_OK))
 			break;
-		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "overrun: ", 9))
-				*overrun += atol(line + 9);
-		fclose(f);
+		n = keyed(path, "overrun:");
+		if (n > 0)
+			*overrun += n;
 	}
 }
 
