@@ -5,13 +5,14 @@
 # subscriber) run with patch 7's lockdep map around them.  QEMU's TCG
 # emulates AMD SVM for a guest with -cpu max: the kernel runs KVM inside
 # QEMU, and the selftests, built static from the tree, run inside that.
-# Each test runs alone, within its bound; two run again under reclaim (the
-# init pages the guest's memory out to zram swap while the vCPUs run), so
-# that reclaim's unmap reaches KVM's callbacks.  The init counts the
+# Each test runs alone, within its bound; two run again under reclaim (a
+# reclaimer process pages the guest's memory out to zram swap while the
+# vCPUs run), so that reclaim's unmap reaches KVM's callbacks.  The init counts the
 # notifier starts and agings that reached KVM (tracepoints) and lists the
 # locks of KVM that lockdep saw taken under the map.  Verdict: every test that
 # passes on the base (tests/kvm/$BASE.txt) passes (one under reclaim only
-# if pages went to swap and KVM saw notifier starts), KVM saw notifier starts,
+# if pages went to swap and KVM saw, beyond the same test's starts without
+# reclaim, one start for every two pages swapped out), KVM saw notifier starts,
 # lockdep saw kvm->mn_invalidate_lock under the map where the tree has
 # patch 7, lockdep is still on at the end, and the console holds no report.
 # Writes $LOGS/kvm-x86_64.log (the console) and .txt (a verdict per test,
@@ -42,9 +43,9 @@ timeout=${KVM_TIMEOUT:-4800}
 # vCPUs): under TCG's SVM it failed its first stage on the series' kernel
 # (a vCPU exit that was not its sync), and reset the L1 machine during its
 # mprotect stage on the base's, with nothing on the console.
-# BOUND pageout NAME ARGS: the test runs under reclaim: the init pages out
-# the guest's memory to zram swap every 100 ms while it runs (its verdict
-# is NAME+pageout).  dirty_log_test checks every page the guest wrote.
+# BOUND pageout NAME ARGS: the test runs under reclaim: the init's
+# reclaimer pages out the guest's memory to zram swap every 100 ms while
+# it runs (its verdict is NAME+pageout).  dirty_log_test checks every page the guest wrote.
 tests=(
 	"600 set_memory_region_test"
 	"600 demand_paging_test -b 64M -v 2"
