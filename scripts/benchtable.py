@@ -11,7 +11,8 @@ medians and whether the two kernels' run-to-run ranges overlap; and, per
 kernel, for each CASE-wait and CASE-OTHER pair (OTHER: keep, decline),
 the ratio of the times reclaim took to reach its target, and each time
 against the case "none" (no subscriber), if the kernel ran it with the
-same target.
+same target, and against CASE-cpu (the same pages referenced by the CPU,
+no subscriber), if the kernel ran it.
 """
 import glob
 import os
@@ -89,17 +90,23 @@ def main(argv):
             # "none" is the limit of the cases with the same target only.
             none = [b['us'] for b in data[k].get('none', [])
                     if b.get('target') == data[k][case][0].get('target')]
+            cpu = [b['us'] for b in data[k].get(f'{case[:-5]}-cpu', [])]
             line = f'{k} {case[:-5]}: waiting {ms(w):.1f} ms'
             for other in ('keep', 'decline'):
                 o = data[k].get(f'{case[:-5]}-{other}')
                 if o:
                     o = [b['us'] for b in o]
-                    line += (f', {other} {ms(o):.1f} ms '
+                    line += (f', {other} {ms(o):.2f} ms '
                              f'({other}/waiting {ms(o) / ms(w):.4f}')
-                    line += (f', {other}/none {ms(o) / ms(none):.2f})'
-                             if none else ')')
+                    if none:
+                        line += f', {other}/none {ms(o) / ms(none):.2f}'
+                    if cpu:
+                        line += f', {other}/cpu {ms(o) / ms(cpu):.2f}'
+                    line += ')'
             if none:
-                line += f'; none {ms(none):.1f} ms'
+                line += f'; none {ms(none):.2f} ms'
+            if cpu:
+                line += f'; cpu {ms(cpu):.2f} ms'
             print(line)
     return 0
 
