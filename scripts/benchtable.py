@@ -11,8 +11,10 @@ medians and whether the two kernels' run-to-run ranges overlap; and, per
 kernel, for each CASE-wait and CASE-OTHER pair (OTHER: keep, decline),
 the ratio of the times reclaim took to reach its target, and each time
 against the case "none" (no subscriber), if the kernel ran it with the
-same target, and against CASE-cpu (the same pages referenced by the CPU,
-no subscriber), if the kernel ran it.
+same target, and against CASE-cpu and CASE-cpusub (the same pages
+referenced by the CPU instead, with no subscriber, and under an idle
+one), if the kernel ran them with the same target: of the medians, and
+of the minima (a busy machine only adds to a time).
 """
 import glob
 import os
@@ -90,7 +92,10 @@ def main(argv):
             # "none" is the limit of the cases with the same target only.
             none = [b['us'] for b in data[k].get('none', [])
                     if b.get('target') == data[k][case][0].get('target')]
-            cpu = [b['us'] for b in data[k].get(f'{case[:-5]}-cpu', [])]
+            target = data[k][case][0].get('target')
+            limits = {s: [b['us'] for b in data[k].get(f'{case[:-5]}-{s}', [])
+                          if b.get('target') == target]
+                      for s in ('cpu', 'cpusub')}
             line = f'{k} {case[:-5]}: waiting {ms(w):.1f} ms'
             for other in ('keep', 'decline'):
                 o = data[k].get(f'{case[:-5]}-{other}')
@@ -98,15 +103,20 @@ def main(argv):
                     o = [b['us'] for b in o]
                     line += (f', {other} {ms(o):.2f} ms '
                              f'({other}/waiting {ms(o) / ms(w):.4f}')
+                    # Medians, and minima: a machine's noise only adds.
                     if none:
-                        line += f', {other}/none {ms(o) / ms(none):.2f}'
-                    if cpu:
-                        line += f', {other}/cpu {ms(o) / ms(cpu):.2f}'
+                        line += (f', {other}/none {ms(o) / ms(none):.2f}'
+                                 f' min {min(o) / min(none):.2f}')
+                    for s, lim in limits.items():
+                        if lim:
+                            line += (f', {other}/{s} {ms(o) / ms(lim):.2f}'
+                                     f' min {min(o) / min(lim):.2f}')
                     line += ')'
             if none:
                 line += f'; none {ms(none):.2f} ms'
-            if cpu:
-                line += f'; cpu {ms(cpu):.2f} ms'
+            for s, lim in limits.items():
+                if lim:
+                    line += f'; {s} {ms(lim):.2f} ms'
             print(line)
     return 0
 
