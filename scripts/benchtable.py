@@ -4,17 +4,19 @@
 Usage: benchtable.py DIR KERNEL...
 
 DIR holds KERNEL-N.log, the console of boot N of each kernel; each
-benchmark case printed "bench: CASE us=N key=value ...".  Each figure is
-the median over the boots, with the range (min-max) for the time.  Then,
+benchmark case printed "bench: CASE us=N key=value ...".  A boot in which
+a case did not reach its target (freed < target) is left out of that
+case, and said.  Each figure is the median over the boots, with the
+range (min-max) for the time.  Then,
 for the cases both the first and the last kernel ran, the ratio of the
 medians and whether the two kernels' run-to-run ranges overlap; and, per
 kernel, for each CASE-wait and CASE-OTHER pair (OTHER: keep, decline),
-the ratio of the times reclaim took to reach its target, and each time
-against the case "none" (no subscriber), if the kernel ran it with the
-same target, and against CASE-cpu and CASE-cpusub (the same pages
+the ratio of their medians; and OTHER's time (and for "idle", wait's
+too) against the case "none" (no subscriber), if the kernel ran it with
+the same target, and against CASE-cpu and CASE-cpusub (the same pages
 referenced by the CPU instead, with no subscriber, and under an idle
-one), if the kernel ran them with the same target: of the medians, and
-of the minima (a busy machine only adds to a time).
+one), if the kernel ran them: ratios of the medians, and of the minima
+(a busy machine only adds to a time).
 """
 import glob
 import os
@@ -34,8 +36,13 @@ def runs(directory, kernel):
                 m = LINE.search(line)
                 if m:
                     figures = dict(kv.split('=') for kv in m.group(2).split())
-                    found.setdefault(m.group(1), []).append(
-                        {k: int(v) for k, v in figures.items()})
+                    figures = {k: int(v) for k, v in figures.items()}
+                    if figures.get('freed', 0) < figures.get('target', 0):
+                        print(f'{path}: {m.group(1)} freed {figures["freed"]} '
+                              f'of its target {figures["target"]}: left out',
+                              file=sys.stderr)
+                        continue
+                    found.setdefault(m.group(1), []).append(figures)
     return found
 
 
@@ -97,6 +104,9 @@ def main(argv):
                           if b.get('target') == target]
                       for s in ('cpu', 'cpusub')}
             line = f'{k} {case[:-5]}: waiting {ms(w):.1f} ms'
+            if none and case == 'idle-wait':
+                line += (f' (waiting/none {ms(w) / ms(none):.2f}'
+                         f' min {min(w) / min(none):.2f})')
             for other in ('keep', 'decline'):
                 o = data[k].get(f'{case[:-5]}-{other}')
                 if o:
