@@ -7,9 +7,9 @@ DIR holds KERNEL-N.log, the console of boot N of each kernel; each
 benchmark case printed "bench: CASE us=N key=value ...".  A boot in which
 a case did not reach its target (freed < target) is left out of that
 case, and said.  Each figure is the median over the boots, with the
-range (min-max) for the time.  Then,
-for the cases both the first and the last kernel ran, the ratio of the
-medians and whether the two kernels' run-to-run ranges overlap; and, per
+range (min-max) for the time.  Then, for the cases both the first and
+the last kernel ran, the ratio of the medians and whether the two
+kernels' run-to-run ranges overlap; and, per
 kernel, for each CASE-wait and CASE-OTHER pair (OTHER: keep, decline),
 the ratio of their medians; and OTHER's time (and for "idle", wait's
 too) against the case "none" (no subscriber), if the kernel ran it with
@@ -96,10 +96,10 @@ def main(argv):
             if not case.endswith('-wait') or case not in data[k]:
                 continue
             w = [b['us'] for b in data[k][case]]
-            # "none" is the limit of the cases with the same target only.
-            none = [b['us'] for b in data[k].get('none', [])
-                    if b.get('target') == data[k][case][0].get('target')]
+            # The limits are limits of the cases with the same target only.
             target = data[k][case][0].get('target')
+            none = [b['us'] for b in data[k].get('none', [])
+                    if b.get('target') == target]
             limits = {s: [b['us'] for b in data[k].get(f'{case[:-5]}-{s}', [])
                           if b.get('target') == target]
                       for s in ('cpu', 'cpusub')}
