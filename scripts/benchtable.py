@@ -50,6 +50,11 @@ def ms(values):
     return statistics.median(values) / 1000
 
 
+def ratio(name, a, b):
+    """', NAME R min M': A's times against B's, medians and minima."""
+    return f', {name} {ms(a) / ms(b):.2f} min {min(a) / min(b):.2f}'
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -98,15 +103,15 @@ def main(argv):
             w = [b['us'] for b in data[k][case]]
             # The limits are limits of the cases with the same target only.
             target = data[k][case][0].get('target')
-            none = [b['us'] for b in data[k].get('none', [])
-                    if b.get('target') == target]
-            limits = {s: [b['us'] for b in data[k].get(f'{case[:-5]}-{s}', [])
+            limits = {s: [b['us'] for b in data[k].get(c, [])
                           if b.get('target') == target]
-                      for s in ('cpu', 'cpusub')}
+                      for s, c in (('none', 'none'),
+                                   ('cpu', f'{case[:-5]}-cpu'),
+                                   ('cpusub', f'{case[:-5]}-cpusub'))}
+            none = limits['none']
             line = f'{k} {case[:-5]}: waiting {ms(w):.1f} ms'
             if none and case == 'idle-wait':
-                line += (f' (waiting/none {ms(w) / ms(none):.2f}'
-                         f' min {min(w) / min(none):.2f})')
+                line += f' ({ratio("waiting/none", w, none)[2:]})'
             for other in ('keep', 'decline'):
                 o = data[k].get(f'{case[:-5]}-{other}')
                 if o:
@@ -114,16 +119,10 @@ def main(argv):
                     line += (f', {other} {ms(o):.2f} ms '
                              f'({other}/waiting {ms(o) / ms(w):.4f}')
                     # Medians, and minima: a machine's noise only adds.
-                    if none:
-                        line += (f', {other}/none {ms(o) / ms(none):.2f}'
-                                 f' min {min(o) / min(none):.2f}')
                     for s, lim in limits.items():
                         if lim:
-                            line += (f', {other}/{s} {ms(o) / ms(lim):.2f}'
-                                     f' min {min(o) / min(lim):.2f}')
+                            line += ratio(f'{other}/{s}', o, lim)
                     line += ')'
-            if none:
-                line += f'; none {ms(none):.2f} ms'
             for s, lim in limits.items():
                 if lim:
                     line += f'; {s} {ms(lim):.2f} ms'
