@@ -8,7 +8,9 @@
 # Then the init's memcg cases (tests/hmm/init.c), the series' own: a
 # process at its cgroup's memory.max, without a device and with test_hmm
 # answering ->in_use() busy for all its memory, must finish without OOM,
-# reclaim swapping, and the busy device asked and its bound used.
+# reclaim swapping, and the busy device asked and its bound used; and a
+# THP that the device keeps from memory.reclaim must stay whole, with no
+# swap slot, where reclaim takes it without the device.
 # Writes $LOGS/${KLOG:-hmm-x86_64}.log (the console) and .txt (one verdict
 # per test, as tests/hmm/$BASE.txt lists them); the bound of the boot is
 # $HMM_TIMEOUT s.
@@ -97,8 +99,34 @@ memcg() {
 	*) echo "FAIL memcg_$name ${line:-did not run}" ;;
 	esac
 }
+# The THP cases: in "thp-control" reclaim took the THP (it is no longer
+# mapped whole), so it stood first in reclaim's way; in "thp-busy" the
+# device was asked, and the THP is still mapped whole, out of the swap
+# cache, with nothing split, while reclaim met its target from the rest.
+thp() {
+	local name=$1 line n='([0-9-]+)' re
+	re="^reclaimed all, whole $n, swapcache $n, secondary_in_use $n, thp_split_page $n, thp_swpout $n, pswpout $n\$"
+	line=$(sed -n "s/^hmm-init: thp $name: //p" <<<"$console" | tail -n 1)
+	if [[ $line == skipped* ]]; then
+		echo "SKIP memcg_$name ${line#skipped: }"
+	elif [[ ! $line =~ $re ]]; then
+		echo "FAIL memcg_$name ${line:-did not run}"
+	elif [[ $name == thp-control* ]] && [ "${BASH_REMATCH[1]}" = 0 ] &&
+		[ "${BASH_REMATCH[6]}" -gt 0 ]; then
+		echo "PASS memcg_$name"
+	elif [[ $name == thp-busy* ]] && [ "${BASH_REMATCH[1]}" = 1 ] &&
+		[ "${BASH_REMATCH[2]}" = 0 ] && [ "${BASH_REMATCH[3]}" -gt 0 ] &&
+		[ "${BASH_REMATCH[4]}" = 0 ] && [ "${BASH_REMATCH[6]}" -gt 0 ]; then
+		echo "PASS memcg_$name"
+	else
+		echo "FAIL memcg_$name reclaim did not do what the case needs: $line"
+	fi
+}
 for name in control busy control-mglru busy-mglru; do
 	memcg "$name"
+done >>"$results"
+for name in thp-control thp-busy thp-control-mglru thp-busy-mglru; do
+	thp "$name"
 done >>"$results"
 
 # 4. Judge: the run finished with lockdep on, every test that passes on

@@ -14,10 +14,11 @@
  * of anonymous memory, four times its limit, with swap on zram, and reads
  * it back: memcg reclaim must swap most of it out.  In "control" nothing
  * else is there; in "busy" test_hmm answers ->in_use() busy for all of it
- * (HMM_DMIRROR_BUSY), where the tree has that.  Both run on the classic
- * LRU, then again with MGLRU turned on ("-mglru"), where the kernel has
- * it.  Each says how the process ended, the cgroup's memory.events and
- * what /proc/vmstat counted meanwhile; hmm.sh judges.
+ * (HMM_DMIRROR_BUSY), where the tree has that.  Then the THP cases (see
+ * thp_child()).  All run on the classic LRU, then again with MGLRU turned
+ * on ("-mglru"), where the kernel has it.  Each says how the process
+ * ended, the cgroup's memory.events or the state of its THP, and what
+ * /proc/vmstat counted meanwhile; hmm.sh judges.
  */
 #define INIT "hmm-init"
 #include "../init.h"
@@ -112,20 +113,191 @@ static void memcg_case(const char *name, bool busy)
 	    vmstat("pswpout") - pswpout);
 }
 
-/* The memcg cases, their names ending in SUFFIX */
-static void memcg_cases(const char *suffix)
-{
-	char name[32];
+/*
+ * The THP cases, thp_child(): what a folio kept for a device costs.  A process in a
+ * cgroup of its own faults in one THP, then THP_OTHERS of small pages,
+ * makes them all cold with the THP the oldest, and asks the cgroup's
+ * memory.reclaim for THP_RECLAIM.  In "thp-control" reclaim takes the THP
+ * first and swaps it out (whole: the kernel has THP_SWAP).  In "thp-busy"
+ * test_hmm answers busy for the THP: reclaim must take its target from the
+ * small pages and leave the THP mapped, whole, out of the swap cache
+ * (/proc/self/pagemap, /proc/kpageflags), and nothing split.  Asked before
+ * reclaim allocates swap or splits, the device costs neither; asked after
+ * the allocation, as a decline of the invalidation would be, the kept THP
+ * is in the swap cache here (seen with such a kernel).
+ */
+#define THP (2UL << 20)
+#define THP_OTHERS (8UL << 20)
+#define THP_RECLAIM "2M"
+#define KPF_SWAPCACHE 13
+#define KPF_THP 22
 
-	snprintf(name, sizeof(name), "control%s", suffix);
-	memcg_case(name, false);
-	snprintf(name, sizeof(name), "busy%s", suffix);
+/*
+ * How the NPAGES pages from ADDR are mapped: 1 if all are present as the
+ * pages of one THP, 0 if not; in *SWAPCACHE, how many are in the swap
+ * cache.  -1 if pagemap or kpageflags cannot be read.
+ */
+static int thp_state(unsigned long addr, unsigned long npages, int *swapcache)
+{
+	int pagemap = open("/proc/self/pagemap", O_RDONLY);
+	int kpageflags = open("/proc/kpageflags", O_RDONLY);
+	uint64_t ent, flags, pfn0 = 0;
+	unsigned long i;
+	int whole = 1;
+
+	*swapcache = 0;
+	for (i = 0; i < npages; i++) {
+		if (pread(pagemap, &ent, 8, (addr / PAGE + i) * 8) != 8)
+			break;
+		if (!(ent >> 63)) {	/* not present: swapped out */
+			whole = 0;
+			continue;
+		}
+		ent &= (1ULL << 55) - 1;
+		if (pread(kpageflags, &flags, 8, ent * 8) != 8)
+			break;
+		if (!i)
+			pfn0 = ent;
+		if (!(flags >> KPF_THP & 1) || ent != pfn0 + i)
+			whole = 0;
+		*swapcache += flags >> KPF_SWAPCACHE & 1;
+	}
+	close(pagemap);
+	close(kpageflags);
+	return i < npages ? -1 : whole;
+}
+
+/* The process of the THP case NAME, in cgroup DIR. */
+static void thp_child(const char *name, const char *dir, bool busy)
+{
+	long in_use, split, thp_out, out;
+	char path[128], *mem, *thp;
+	int whole, swapcache, ok;
+	unsigned long i;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (!put(path, "0"))
+		_exit(2);
+	mem = mmap(NULL, 2 * THP, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		_exit(2);
+	thp = (char *)(((unsigned long)mem + THP - 1) & ~(THP - 1));
+	madvise(thp, THP, MADV_HUGEPAGE);
+	memset(thp, 0x5a, THP);
+	whole = thp_state((unsigned long)thp, THP / PAGE, &swapcache);
+	if (whole != 1) {
+		say(INIT, "thp %s: %s\n", name, whole ? "cannot read "
+		    "/proc/self/pagemap or /proc/kpageflags" : "no THP");
+		_exit(2);
+	}
+	if (busy) {
 #ifdef HMM_DMIRROR_BUSY
-	memcg_case(name, true);
+		struct hmm_dmirror_cmd cmd = {
+			.addr = (unsigned long)thp,
+			.npages = THP / PAGE,
+		};
+		int fd = open("/dev/hmm_dmirror0", O_RDWR);
+
+		if (fd < 0 || ioctl(fd, HMM_DMIRROR_BUSY, &cmd)) {
+			say(INIT, "thp %s: HMM_DMIRROR_BUSY: %s\n", name,
+			    strerror(errno));
+			_exit(2);
+		}
 #else
-	say(INIT, "memcg %s: skipped: the tree's test_hmm has no HMM_DMIRROR_BUSY\n",
-	    name);
+		_exit(2);
 #endif
+	}
+	mem = mmap(NULL, THP_OTHERS, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		_exit(2);
+	madvise(mem, THP_OTHERS, MADV_NOHUGEPAGE);
+	for (i = 0; i < THP_OTHERS; i += PAGE)
+		mem[i] = 1;
+	/*
+	 * All of it old and inactive, the THP at the tail: reclaim's first
+	 * visit to the THP decides.  Fresh from these writes, each page's
+	 * accessed bit would spare it once, and reclaim would get down to
+	 * priority 0, where devices are not asked.
+	 */
+	if (madvise(thp, THP, MADV_COLD) || madvise(mem, THP_OTHERS, MADV_COLD)) {
+		say(INIT, "thp %s: MADV_COLD: %s\n", name, strerror(errno));
+		_exit(2);
+	}
+
+	in_use = vmstat("secondary_in_use");
+	split = vmstat("thp_split_page");
+	thp_out = vmstat("thp_swpout");
+	out = vmstat("pswpout");
+	snprintf(path, sizeof(path), "%s/memory.reclaim", dir);
+	ok = put(path, THP_RECLAIM);
+	whole = thp_state((unsigned long)thp, THP / PAGE, &swapcache);
+	say(INIT, "thp %s: reclaimed %s, whole %d, swapcache %d, "
+	    "secondary_in_use %ld, thp_split_page %ld, thp_swpout %ld, "
+	    "pswpout %ld\n", name, ok ? "all" : "short", whole, swapcache,
+	    vmstat("secondary_in_use") - in_use,
+	    vmstat("thp_split_page") - split,
+	    vmstat("thp_swpout") - thp_out, vmstat("pswpout") - out);
+	_exit(0);
+}
+
+/* Run the THP case NAME, in a cgroup of its own. */
+static void thp_case(const char *name, bool busy)
+{
+	char dir[64];
+	int status;
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), CGROUP "/%s", name);
+	if (mkdir(dir, 0755)) {
+		say(INIT, "thp %s: no cgroup %s: %s\n", name, dir,
+		    strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0)
+		thp_child(name, dir, busy);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		say(INIT, "thp %s: could not run: %s\n", name, strerror(errno));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status))
+		say(INIT, "thp %s: %s %d\n", name,
+		    WIFEXITED(status) ? "exited with" : "killed by signal",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+/*
+ * The memcg and THP cases, their names ending in SUFFIX; or, if SKIP, say
+ * that each is skipped, and why.
+ */
+static void memcg_cases(const char *suffix, const char *skip)
+{
+	static const struct {
+		const char *kind, *name;
+		void (*run)(const char *name, bool busy);
+		bool busy;
+	} cases[] = {
+		{ "memcg", "control", memcg_case, false },
+		{ "memcg", "busy", memcg_case, true },
+		{ "thp", "thp-control", thp_case, false },
+		{ "thp", "thp-busy", thp_case, true },
+	};
+	const char *why;
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", cases[i].name, suffix);
+		why = skip;
+#ifndef HMM_DMIRROR_BUSY
+		if (!why && cases[i].busy)
+			why = "the tree's test_hmm has no HMM_DMIRROR_BUSY";
+#endif
+		if (why)
+			say(INIT, "%s %s: skipped: %s\n", cases[i].kind, name, why);
+		else
+			cases[i].run(name, cases[i].busy);
+	}
 }
 
 int main(void)
@@ -150,14 +322,12 @@ int main(void)
 	setup_swap();
 	mnt("cgroup2", CGROUP);
 	put(CGROUP "/cgroup.subtree_control", "+memory");
-	memcg_cases("");
+	memcg_cases("", NULL);
 	/* Again with MGLRU, where the kernel has it */
-	if (!access(MGLRU, F_OK) && put(MGLRU, "y")) {
-		memcg_cases("-mglru");
-	} else {
-		say(INIT, "memcg control-mglru: skipped: no %s\n", MGLRU);
-		say(INIT, "memcg busy-mglru: skipped: no %s\n", MGLRU);
-	}
+	if (!access(MGLRU, F_OK) && put(MGLRU, "y"))
+		memcg_cases("-mglru", NULL);
+	else
+		memcg_cases("-mglru", "no " MGLRU);
 	say(INIT, "memcg done\n");
 	end_boot();
 	return 0;
