@@ -99,27 +99,40 @@ memcg() {
 	*) echo "FAIL memcg_$name ${line:-did not run}" ;;
 	esac
 }
-# The THP cases: in "thp-control" reclaim took the THP (it is no longer
-# mapped whole), so it stood first in reclaim's way; in "thp-busy" the
-# device was asked, and the THP is still mapped whole, out of the swap
-# cache, with nothing split, while reclaim met its target from the rest.
+# The THP cases, each step a line of "key value" pairs: in "thp-control"
+# reclaim swapped the THP out whole first, so it stood first in reclaim's
+# way; in "thp-busy" the device was asked, the THP stayed mapped by its
+# PMD, whole, out of the swap cache, nothing split, while reclaim met its
+# target from the rest; then, reached again, it was swapped out whole
+# without asking.
+figure() {	# LINE KEY: the value of KEY in LINE, -1 if none
+	local v
+	v=$(sed -nE "s/^(.*, )?$2 ([0-9-]+)(, .*)?\$/\2/p" <<<"$1")
+	echo "${v:--1}"
+}
 thp() {
-	local name=$1 line n='([0-9-]+)' re
-	re="^reclaimed all, whole $n, swapcache $n, secondary_in_use $n, thp_split_page $n, thp_swpout $n, pswpout $n\$"
-	line=$(sed -n "s/^hmm-init: thp $name: //p" <<<"$console" | tail -n 1)
-	if [[ $line == skipped* ]]; then
-		echo "SKIP memcg_$name ${line#skipped: }"
-	elif [[ ! $line =~ $re ]]; then
-		echo "FAIL memcg_$name ${line:-did not run}"
-	elif [[ $name == thp-control* ]] && [ "${BASH_REMATCH[1]}" = 0 ] &&
-		[ "${BASH_REMATCH[6]}" -gt 0 ]; then
+	local name=$1 all first again
+	all=$(sed -n "s/^hmm-init: thp $name: //p" <<<"$console")
+	first=$(sed -n 's/^first: reclaimed all, //p' <<<"$all")
+	again=$(sed -n 's/^again: reclaimed all, //p' <<<"$all")
+	if [[ $all == skipped* ]]; then
+		echo "SKIP memcg_$name ${all#skipped: }"
+	elif [[ $name == thp-control* ]] && [ "$(figure "$first" whole)" = 0 ] &&
+		[ "$(figure "$first" thp_swpout)" -ge 1 ]; then
 		echo "PASS memcg_$name"
-	elif [[ $name == thp-busy* ]] && [ "${BASH_REMATCH[1]}" = 1 ] &&
-		[ "${BASH_REMATCH[2]}" = 0 ] && [ "${BASH_REMATCH[3]}" -gt 0 ] &&
-		[ "${BASH_REMATCH[4]}" = 0 ] && [ "${BASH_REMATCH[6]}" -gt 0 ]; then
+	elif [[ $name == thp-busy* ]] && [ "$(figure "$first" whole)" = 1 ] &&
+		[ "$(figure "$first" swapcache)" = 0 ] &&
+		[ "$(figure "$first" secondary_in_use)" -ge 1 ] &&
+		[ "$(figure "$first" thp_split_pmd)" = 0 ] &&
+		[ "$(figure "$first" thp_split_page)" = 0 ] &&
+		[ "$(figure "$first" pswpout)" -ge 1 ] &&
+		[ "$(figure "$again" whole)" = 0 ] &&
+		[ "$(figure "$again" secondary_in_use_expired)" -ge 1 ] &&
+		[ "$(figure "$again" thp_swpout)" -ge 1 ] &&
+		[ "$(figure "$again" thp_split_page)" = 0 ]; then
 		echo "PASS memcg_$name"
 	else
-		echo "FAIL memcg_$name reclaim did not do what the case needs: $line"
+		echo "FAIL memcg_$name reclaim did not do what the case needs: $(paste -sd '|' <<<"${all:-did not run}")"
 	fi
 }
 for name in control busy control-mglru busy-mglru; do

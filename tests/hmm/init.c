@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/kernel-page-flags.h>
 #include "lib/test_hmm_uapi.h"
 
 #define CGROUP "/sys/fs/cgroup"
@@ -114,35 +115,38 @@ static void memcg_case(const char *name, bool busy)
 }
 
 /*
- * The THP cases, thp_child(): what a folio kept for a device costs.  A process in a
- * cgroup of its own faults in one THP, then THP_OTHERS of small pages,
- * makes them all cold with the THP the oldest, and asks the cgroup's
- * memory.reclaim for THP_RECLAIM.  In "thp-control" reclaim takes the THP
- * first and swaps it out (whole: the kernel has THP_SWAP).  In "thp-busy"
- * test_hmm answers busy for the THP: reclaim must take its target from the
- * small pages and leave the THP mapped, whole, out of the swap cache
- * (/proc/self/pagemap, /proc/kpageflags), and nothing split.  Asked before
- * reclaim allocates swap or splits, the device costs neither; asked after
- * the allocation, as a decline of the invalidation would be, the kept THP
- * is in the swap cache here (seen with such a kernel).
+ * The THP cases, thp_child(): what a folio kept for a device costs.  A
+ * process in a cgroup of its own faults in one THP, then THP_OTHERS of
+ * small pages, makes them all cold with the THP the oldest, and asks the
+ * cgroup's memory.reclaim for THP_RECLAIM.  In "thp-control" reclaim takes
+ * the THP first and swaps it out (whole: the kernel has THP_SWAP).  In
+ * "thp-busy" test_hmm answers busy for the THP: reclaim must take its
+ * target from the small pages and leave the THP mapped by its PMD, whole,
+ * out of the swap cache (/proc/self/pagemap, /proc/kpageflags), and
+ * nothing split; then, reclaiming the rest, reach the THP again and swap
+ * it out whole without asking.  Asked before reclaim allocates swap or
+ * splits, the device costs neither; asked after the allocation, as a
+ * decline of the invalidation would be, the kept THP is in the swap cache
+ * here (seen with a kernel that called folio_alloc_swap() before keeping
+ * the folio).
  */
 #define THP (2UL << 20)
 #define THP_OTHERS (8UL << 20)
 #define THP_RECLAIM "2M"
-#define KPF_SWAPCACHE 13
-#define KPF_THP 22
 
 /*
- * How the NPAGES pages from ADDR are mapped: 1 if all are present as the
- * pages of one THP, 0 if not; in *SWAPCACHE, how many are in the swap
- * cache.  -1 if pagemap or kpageflags cannot be read.
+ * How the THP / PAGE pages from ADDR are mapped: 1 if all are present as
+ * the pages of one THP (its head first, aligned), 0 if not; in *SWAPCACHE,
+ * how many are in the swap cache.  -1 if pagemap or kpageflags cannot be
+ * read.  Whether the THP is mapped by its PMD, the thp_split_pmd count
+ * tells.
  */
-static int thp_state(unsigned long addr, unsigned long npages, int *swapcache)
+static int thp_state(unsigned long addr, int *swapcache)
 {
 	int pagemap = open("/proc/self/pagemap", O_RDONLY);
 	int kpageflags = open("/proc/kpageflags", O_RDONLY);
 	uint64_t ent, flags, pfn0 = 0;
-	unsigned long i;
+	unsigned long i, npages = THP / PAGE;
 	int whole = 1;
 
 	*swapcache = 0;
@@ -158,7 +162,9 @@ static int thp_state(unsigned long addr, unsigned long npages, int *swapcache)
 			break;
 		if (!i)
 			pfn0 = ent;
-		if (!(flags >> KPF_THP & 1) || ent != pfn0 + i)
+		if (!(flags >> KPF_THP & 1) || ent != pfn0 + i ||
+		    pfn0 % npages || !(flags >> (i ? KPF_COMPOUND_TAIL :
+						 KPF_COMPOUND_HEAD) & 1))
 			whole = 0;
 		*swapcache += flags >> KPF_SWAPCACHE & 1;
 	}
@@ -167,12 +173,46 @@ static int thp_state(unsigned long addr, unsigned long npages, int *swapcache)
 	return i < npages ? -1 : whole;
 }
 
+/* The /proc/vmstat counters a THP case reports, in its lines' order */
+static const char *const thp_counters[] = {
+	"secondary_in_use", "secondary_in_use_expired", "thp_split_pmd",
+	"thp_split_page", "thp_swpout", "pswpout",
+};
+#define THP_COUNTERS (sizeof(thp_counters) / sizeof(thp_counters[0]))
+
+/*
+ * Step STEP of the THP case NAME: have memory.reclaim of cgroup DIR take
+ * SIZE, in CHUNKS writes or until the THP at ADDR left, then say how that
+ * went, what is left of the THP, and what the counters counted.
+ */
+static void thp_step(const char *name, const char *step, const char *dir,
+		     const char *size, int chunks, unsigned long addr)
+{
+	int whole = 1, swapcache, ok = 1, n;
+	long before[THP_COUNTERS];
+	char path[128], line[512];
+	size_t i;
+
+	for (i = 0; i < THP_COUNTERS; i++)
+		before[i] = vmstat(thp_counters[i]);
+	snprintf(path, sizeof(path), "%s/memory.reclaim", dir);
+	while (ok && whole == 1 && chunks--) {
+		ok = put(path, size);
+		whole = thp_state(addr, &swapcache);
+	}
+	n = snprintf(line, sizeof(line), "%s: reclaimed %s, whole %d, swapcache %d",
+		     step, ok ? "all" : "short", whole, swapcache);
+	for (i = 0; i < THP_COUNTERS; i++)
+		n += snprintf(line + n, sizeof(line) - n, ", %s %ld",
+			      thp_counters[i], vmstat(thp_counters[i]) - before[i]);
+	say(INIT, "thp %s: %s\n", name, line);
+}
+
 /* The process of the THP case NAME, in cgroup DIR. */
 static void thp_child(const char *name, const char *dir, bool busy)
 {
-	long in_use, split, thp_out, out;
 	char path[128], *mem, *thp;
-	int whole, swapcache, ok;
+	int whole, swapcache;
 	unsigned long i;
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
@@ -183,9 +223,12 @@ static void thp_child(const char *name, const char *dir, bool busy)
 	if (mem == MAP_FAILED)
 		_exit(2);
 	thp = (char *)(((unsigned long)mem + THP - 1) & ~(THP - 1));
-	madvise(thp, THP, MADV_HUGEPAGE);
+	if (madvise(thp, THP, MADV_HUGEPAGE)) {
+		say(INIT, "thp %s: MADV_HUGEPAGE: %s\n", name, strerror(errno));
+		_exit(2);
+	}
 	memset(thp, 0x5a, THP);
-	whole = thp_state((unsigned long)thp, THP / PAGE, &swapcache);
+	whole = thp_state((unsigned long)thp, &swapcache);
 	if (whole != 1) {
 		say(INIT, "thp %s: %s\n", name, whole ? "cannot read "
 		    "/proc/self/pagemap or /proc/kpageflags" : "no THP");
@@ -210,13 +253,14 @@ static void thp_child(const char *name, const char *dir, bool busy)
 	}
 	mem = mmap(NULL, THP_OTHERS, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
+	if (mem == MAP_FAILED || madvise(mem, THP_OTHERS, MADV_NOHUGEPAGE)) {
+		say(INIT, "thp %s: the small pages: %s\n", name, strerror(errno));
 		_exit(2);
-	madvise(mem, THP_OTHERS, MADV_NOHUGEPAGE);
+	}
 	for (i = 0; i < THP_OTHERS; i += PAGE)
 		mem[i] = 1;
 	/*
-	 * All of it old and inactive, the THP at the tail: reclaim's first
+	 * All of it old and inactive, the THP the oldest: reclaim's first
 	 * visit to the THP decides.  Fresh from these writes, each page's
 	 * accessed bit would spare it once, and reclaim would get down to
 	 * priority 0, where devices are not asked.
@@ -225,20 +269,14 @@ static void thp_child(const char *name, const char *dir, bool busy)
 		say(INIT, "thp %s: MADV_COLD: %s\n", name, strerror(errno));
 		_exit(2);
 	}
-
-	in_use = vmstat("secondary_in_use");
-	split = vmstat("thp_split_page");
-	thp_out = vmstat("thp_swpout");
-	out = vmstat("pswpout");
-	snprintf(path, sizeof(path), "%s/memory.reclaim", dir);
-	ok = put(path, THP_RECLAIM);
-	whole = thp_state((unsigned long)thp, THP / PAGE, &swapcache);
-	say(INIT, "thp %s: reclaimed %s, whole %d, swapcache %d, "
-	    "secondary_in_use %ld, thp_split_page %ld, thp_swpout %ld, "
-	    "pswpout %ld\n", name, ok ? "all" : "short", whole, swapcache,
-	    vmstat("secondary_in_use") - in_use,
-	    vmstat("thp_split_page") - split,
-	    vmstat("thp_swpout") - thp_out, vmstat("pswpout") - out);
+	thp_step(name, "first", dir, THP_RECLAIM, 1, (unsigned long)thp);
+	/*
+	 * The bound: reclaim, taking the rest a MiB at a time, reaches the
+	 * kept THP again and evicts it, asking no one, whole.
+	 */
+	if (busy)
+		thp_step(name, "again", dir, "1M", THP_OTHERS >> 20,
+			 (unsigned long)thp);
 	_exit(0);
 }
 
