@@ -83,9 +83,10 @@ sed -n 's/^hmm-tests: //p' <<<"$console" | awk '
 # OOM, and reclaim swapped; in "busy", test_hmm's range was answered busy
 # and the bound of ->in_use() let reclaim take it anyway.
 memcg() {
-	local name=$1 line in_use expired swapped
+	local name=$1 all line in_use expired swapped
 	# The last line of the case: the process's own error line comes first.
-	line=$(sed -n "s/^hmm-init: memcg $name: //p" <<<"$console" | tail -n 1)
+	all=$(sed -n "s/^hmm-init: memcg $name: //p" <<<"$console")
+	line=$(tail -n 1 <<<"$all")
 	read -r in_use expired swapped < <(sed -E 's/.*secondary_in_use ([0-9-]+), secondary_in_use_expired ([0-9-]+), pswpout ([0-9-]+)$/\1 \2 \3/;t;s/.*/0 0 0/' <<<"$line")
 	case "$line" in
 	skipped*) echo "SKIP memcg_$name ${line#skipped: }" ;;
@@ -96,7 +97,7 @@ memcg() {
 		else
 			echo "FAIL memcg_$name reclaim did not do what the case needs: $line"
 		fi ;;
-	*) echo "FAIL memcg_$name ${line:-did not run}" ;;
+	*) echo "FAIL memcg_$name $(paste -sd '|' <<<"${all:-did not run}")" ;;
 	esac
 }
 # The THP cases, each step a line of "key value" pairs: in "thp-control"
@@ -127,6 +128,7 @@ thp() {
 		[ "$(figure "$first" thp_split_page)" = 0 ] &&
 		[ "$(figure "$first" pswpout)" -ge 1 ] &&
 		[ "$(figure "$again" whole)" = 0 ] &&
+		[ "$(figure "$again" secondary_in_use)" = 0 ] &&
 		[ "$(figure "$again" secondary_in_use_expired)" -ge 1 ] &&
 		[ "$(figure "$again" thp_swpout)" -ge 1 ] &&
 		[ "$(figure "$again" thp_split_page)" = 0 ]; then

@@ -35,11 +35,12 @@
 #define PAGE 4096UL
 
 /*
- * The process of a memcg case, in cgroup DIR: join it, map MEMCG_MAPPED,
- * have test_hmm answer busy for it if BUSY, write every page, read every
- * page back.  Exits 0 if all came back, 1 if not, 2 if it could not start.
+ * The process of the memcg case NAME, in cgroup DIR: join it, map
+ * MEMCG_MAPPED, have test_hmm answer busy for it if BUSY, write every
+ * page, read every page back.  Exits 0 if all came back, 1 if not, 2 if
+ * it could not start.
  */
-static void memcg_child(const char *dir, bool busy)
+static void memcg_child(const char *name, const char *dir, bool busy)
 {
 	char path[128];
 	unsigned long i;
@@ -62,7 +63,7 @@ static void memcg_child(const char *dir, bool busy)
 		/* Kept open: the range stays busy until the process exits */
 		int fd = open("/dev/hmm_dmirror0", O_RDWR);
 		if (fd < 0 || ioctl(fd, HMM_DMIRROR_BUSY, &cmd)) {
-			say(INIT, "memcg busy: HMM_DMIRROR_BUSY: %s\n",
+			say(INIT, "memcg %s: HMM_DMIRROR_BUSY: %s\n", name,
 			    strerror(errno));
 			_exit(2);
 		}
@@ -98,7 +99,7 @@ static void memcg_case(const char *name, bool busy)
 	}
 	pid = fork();
 	if (pid == 0)
-		memcg_child(dir, busy);
+		memcg_child(name, dir, busy);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
 		say(INIT, "memcg %s: could not run: %s\n", name, strerror(errno));
 		return;
@@ -136,10 +137,10 @@ static void memcg_case(const char *name, bool busy)
 
 /*
  * How the THP / PAGE pages from ADDR are mapped: 1 if all are present as
- * the pages of one THP (its head first, aligned), 0 if not; in *SWAPCACHE,
- * how many are in the swap cache.  -1 if pagemap or kpageflags cannot be
- * read.  Whether the THP is mapped by its PMD, the thp_split_pmd count
- * tells.
+ * the pages of one THP (its head first, aligned), mapped by its PMD (the
+ * process's AnonHugePages, which counts only those, is one THP), 0 if not;
+ * in *SWAPCACHE, how many are in the swap cache.  -1 if pagemap or
+ * kpageflags cannot be read.
  */
 static int thp_state(unsigned long addr, int *swapcache)
 {
@@ -170,6 +171,8 @@ static int thp_state(unsigned long addr, int *swapcache)
 	}
 	close(pagemap);
 	close(kpageflags);
+	if (keyed("/proc/self/smaps_rollup", "AnonHugePages:") != THP >> 10)
+		whole = 0;
 	return i < npages ? -1 : whole;
 }
 
