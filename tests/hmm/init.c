@@ -35,6 +35,28 @@
 #define PAGE 4096UL
 
 /*
+ * Have test_hmm answer ->in_use() busy for LEN bytes from ADDR until this
+ * process exits (the device file stays open), or say why not for the case
+ * KIND NAME, and exit with 2.
+ */
+static void busy_range(const char *kind, const char *name, void *addr,
+		       unsigned long len)
+{
+#ifdef HMM_DMIRROR_BUSY
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (unsigned long)addr,
+		.npages = len / PAGE,
+	};
+	int fd = open("/dev/hmm_dmirror0", O_RDWR);
+
+	if (fd >= 0 && !ioctl(fd, HMM_DMIRROR_BUSY, &cmd))
+		return;
+	say(INIT, "%s %s: HMM_DMIRROR_BUSY: %s\n", kind, name, strerror(errno));
+#endif
+	_exit(2);
+}
+
+/*
  * The process of the memcg case NAME, in cgroup DIR: join it, map
  * MEMCG_MAPPED, have test_hmm answer busy for it if BUSY, write every
  * page, read every page back.  Exits 0 if all came back, 1 if not, 2 if
@@ -53,24 +75,8 @@ static void memcg_child(const char *name, const char *dir, bool busy)
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		_exit(2);
-	if (busy) {
-#ifdef HMM_DMIRROR_BUSY
-		struct hmm_dmirror_cmd cmd = {
-			.addr = (unsigned long)mem,
-			.npages = MEMCG_MAPPED / PAGE,
-		};
-
-		/* Kept open: the range stays busy until the process exits */
-		int fd = open("/dev/hmm_dmirror0", O_RDWR);
-		if (fd < 0 || ioctl(fd, HMM_DMIRROR_BUSY, &cmd)) {
-			say(INIT, "memcg %s: HMM_DMIRROR_BUSY: %s\n", name,
-			    strerror(errno));
-			_exit(2);
-		}
-#else
-		_exit(2);
-#endif
-	}
+	if (busy)
+		busy_range("memcg", name, mem, MEMCG_MAPPED);
 	for (i = 0; i < MEMCG_MAPPED; i += PAGE)
 		*(unsigned long *)(mem + i) = i ^ 0x5a5a5a5aUL;
 	for (i = 0; i < MEMCG_MAPPED; i += PAGE)
@@ -79,32 +85,50 @@ static void memcg_child(const char *name, const char *dir, bool busy)
 	_exit(0);
 }
 
+/*
+ * Run CHILD(NAME, DIR, BUSY) in a process of its own, in a new cgroup DIR
+ * named NAME, at memory.max MAX unless that is NULL.  Its wait status, or
+ * -1 if it could not run (said, as the case KIND NAME).
+ */
+static int in_cgroup(const char *kind, const char *name, const char *max,
+		     void (*child)(const char *, const char *, bool), bool busy)
+{
+	char dir[64], path[128];
+	int status;
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), CGROUP "/%s", name);
+	snprintf(path, sizeof(path), "%s/memory.max", dir);
+	if (mkdir(dir, 0755) || (max && !put(path, max))) {
+		say(INIT, "%s %s: no cgroup %s: %s\n", kind, name, dir,
+		    strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0)
+		child(name, dir, busy);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		say(INIT, "%s %s: could not run: %s\n", kind, name,
+		    strerror(errno));
+		return -1;
+	}
+	return status;
+}
+
 /* Run the memcg case NAME, in a cgroup of its own. */
 static void memcg_case(const char *name, bool busy)
 {
 	long in_use = vmstat("secondary_in_use");
 	long expired = vmstat("secondary_in_use_expired");
 	long pswpout = vmstat("pswpout");
-	char dir[64], path[128], max[32];
+	char path[128], max[32];
 	int status;
-	pid_t pid;
 
-	snprintf(dir, sizeof(dir), CGROUP "/%s", name);
-	snprintf(path, sizeof(path), "%s/memory.max", dir);
 	snprintf(max, sizeof(max), "%lu", MEMCG_MAX);
-	if (mkdir(dir, 0755) || !put(path, max)) {
-		say(INIT, "memcg %s: no cgroup %s: %s\n", name, dir,
-		    strerror(errno));
+	status = in_cgroup("memcg", name, max, memcg_child, busy);
+	if (status < 0)
 		return;
-	}
-	pid = fork();
-	if (pid == 0)
-		memcg_child(name, dir, busy);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		say(INIT, "memcg %s: could not run: %s\n", name, strerror(errno));
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/memory.events", dir);
+	snprintf(path, sizeof(path), CGROUP "/%s/memory.events", name);
 	say(INIT, "memcg %s: %s %d, oom %ld, oom_kill %ld, max %ld, "
 	    "secondary_in_use %ld, secondary_in_use_expired %ld, pswpout %ld\n",
 	    name, WIFEXITED(status) ? "exited with" : "killed by signal",
@@ -237,23 +261,8 @@ static void thp_child(const char *name, const char *dir, bool busy)
 		    "/proc/self/pagemap or /proc/kpageflags" : "no THP");
 		_exit(2);
 	}
-	if (busy) {
-#ifdef HMM_DMIRROR_BUSY
-		struct hmm_dmirror_cmd cmd = {
-			.addr = (unsigned long)thp,
-			.npages = THP / PAGE,
-		};
-		int fd = open("/dev/hmm_dmirror0", O_RDWR);
-
-		if (fd < 0 || ioctl(fd, HMM_DMIRROR_BUSY, &cmd)) {
-			say(INIT, "thp %s: HMM_DMIRROR_BUSY: %s\n", name,
-			    strerror(errno));
-			_exit(2);
-		}
-#else
-		_exit(2);
-#endif
-	}
+	if (busy)
+		busy_range("thp", name, thp, THP);
 	mem = mmap(NULL, THP_OTHERS, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED || madvise(mem, THP_OTHERS, MADV_NOHUGEPAGE)) {
@@ -286,22 +295,9 @@ static void thp_child(const char *name, const char *dir, bool busy)
 /* Run the THP case NAME, in a cgroup of its own. */
 static void thp_case(const char *name, bool busy)
 {
-	char dir[64];
-	int status;
-	pid_t pid;
+	int status = in_cgroup("thp", name, NULL, thp_child, busy);
 
-	snprintf(dir, sizeof(dir), CGROUP "/%s", name);
-	if (mkdir(dir, 0755)) {
-		say(INIT, "thp %s: no cgroup %s: %s\n", name, dir,
-		    strerror(errno));
-		return;
-	}
-	pid = fork();
-	if (pid == 0)
-		thp_child(name, dir, busy);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		say(INIT, "thp %s: could not run: %s\n", name, strerror(errno));
-	else if (!WIFEXITED(status) || WEXITSTATUS(status))
+	if (status > 0)
 		say(INIT, "thp %s: %s %d\n", name,
 		    WIFEXITED(status) ? "exited with" : "killed by signal",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
