@@ -82,17 +82,23 @@ sed -n 's/^hmm-tests: //p' <<<"$console" | awk '
 # The memcg cases (tests/hmm/init.c): both processes ended well with no
 # OOM, and reclaim swapped; in "busy", test_hmm's range was answered busy
 # and the bound of ->in_use() let reclaim take it anyway.
+# Each case's lines are of "key value" pairs.
+figure() {	# LINE KEY: the value of KEY in LINE, -1 if none
+	local v
+	v=$(sed -nE "s/^(.*, )?$2 ([0-9-]+)(, .*)?\$/\2/p" <<<"$1")
+	echo "${v:--1}"
+}
 memcg() {
-	local name=$1 all line in_use expired swapped
+	local name=$1 all line
 	# The last line of the case: the process's own error line comes first.
 	all=$(sed -n "s/^hmm-init: memcg $name: //p" <<<"$console")
 	line=$(tail -n 1 <<<"$all")
-	read -r in_use expired swapped < <(sed -E 's/.*secondary_in_use ([0-9-]+), secondary_in_use_expired ([0-9-]+), pswpout ([0-9-]+)$/\1 \2 \3/;t;s/.*/0 0 0/' <<<"$line")
 	case "$line" in
 	skipped*) echo "SKIP memcg_$name ${line#skipped: }" ;;
 	"exited with 0, oom 0, oom_kill 0, "*)
-		if [ "$swapped" -gt 0 ] && { [[ $name != busy* ]] ||
-			{ [ "$in_use" -gt 0 ] && [ "$expired" -gt 0 ]; }; }; then
+		if [ "$(figure "$line" pswpout)" -gt 0 ] && { [[ $name != busy* ]] ||
+			{ [ "$(figure "$line" secondary_in_use)" -gt 0 ] &&
+			  [ "$(figure "$line" secondary_in_use_expired)" -gt 0 ]; }; }; then
 			echo "PASS memcg_$name"
 		else
 			echo "FAIL memcg_$name reclaim did not do what the case needs: $line"
@@ -100,17 +106,11 @@ memcg() {
 	*) echo "FAIL memcg_$name $(paste -sd '|' <<<"${all:-did not run}")" ;;
 	esac
 }
-# The THP cases, each step a line of "key value" pairs: in "thp-control"
-# reclaim swapped the THP out whole first, so it stood first in reclaim's
-# way; in "thp-busy" the device was asked, the THP stayed mapped by its
-# PMD, whole, out of the swap cache, nothing split, while reclaim met its
-# target from the rest; then, reached again, it was swapped out whole
-# without asking.
-figure() {	# LINE KEY: the value of KEY in LINE, -1 if none
-	local v
-	v=$(sed -nE "s/^(.*, )?$2 ([0-9-]+)(, .*)?\$/\2/p" <<<"$1")
-	echo "${v:--1}"
-}
+# The THP cases, a line per step: in "thp-control" reclaim swapped the
+# THP out whole first, so it stood first in reclaim's way; in "thp-busy"
+# the device was asked, the THP stayed mapped by its PMD, whole, out of
+# the swap cache, nothing split, while reclaim met its target from the
+# rest; then, reached again, it was swapped out whole without asking.
 thp() {
 	local name=$1 all first again
 	all=$(sed -n "s/^hmm-init: thp $name: //p" <<<"$console")

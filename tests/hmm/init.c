@@ -57,20 +57,16 @@ static void busy_range(const char *kind, const char *name, void *addr,
 }
 
 /*
- * The process of the memcg case NAME, in cgroup DIR: join it, map
- * MEMCG_MAPPED, have test_hmm answer busy for it if BUSY, write every
- * page, read every page back.  Exits 0 if all came back, 1 if not, 2 if
+ * The process of the memcg case NAME, in cgroup DIR: map MEMCG_MAPPED,
+ * have test_hmm answer busy for it if BUSY, write every page, read every
+ * page back.  Exits 0 if all came back, 1 if not, 2 if
  * it could not start.
  */
 static void memcg_child(const char *name, const char *dir, bool busy)
 {
-	char path[128];
 	unsigned long i;
 	char *mem;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (!put(path, "0"))
-		_exit(2);
 	mem = mmap(NULL, MEMCG_MAPPED, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
@@ -87,8 +83,9 @@ static void memcg_child(const char *name, const char *dir, bool busy)
 
 /*
  * Run CHILD(NAME, DIR, BUSY) in a process of its own, in a new cgroup DIR
- * named NAME, at memory.max MAX unless that is NULL.  Its wait status, or
- * -1 if it could not run (said, as the case KIND NAME).
+ * named NAME, at memory.max MAX unless that is NULL; the process joins
+ * the cgroup first (exit status 2 if it cannot).  Its wait status, or -1
+ * if it could not run (said, as the case KIND NAME).
  */
 static int in_cgroup(const char *kind, const char *name, const char *max,
 		     void (*child)(const char *, const char *, bool), bool busy)
@@ -105,8 +102,12 @@ static int in_cgroup(const char *kind, const char *name, const char *max,
 		return -1;
 	}
 	pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+		if (!put(path, "0"))
+			_exit(2);
 		child(name, dir, busy);
+	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
 		say(INIT, "%s %s: could not run: %s\n", kind, name,
 		    strerror(errno));
@@ -238,13 +239,10 @@ static void thp_step(const char *name, const char *step, const char *dir,
 /* The process of the THP case NAME, in cgroup DIR. */
 static void thp_child(const char *name, const char *dir, bool busy)
 {
-	char path[128], *mem, *thp;
+	char *mem, *thp;
 	int whole, swapcache;
 	unsigned long i;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (!put(path, "0"))
-		_exit(2);
 	mem = mmap(NULL, 2 * THP, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
