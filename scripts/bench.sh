@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # What a device that uses pages costs reclaim, measured on UML without
-# lockdep: the series' benchmark suite (mmu_notifier_bench) on the tip of
-# the series, built with the classic LRU ("lru": configs/bench.config)
-# and with MGLRU ("mglru": also configs/bench-mglru.config).  Boots the
-# two in turn, RUNS times each, with test_mmu_notifier.bench=1, and prints
-# each case's figures per kernel as median (min-max) over the boots
-# (scripts/benchtable.py; the consoles in work/logs/BASE/bench).
+# lockdep, in two parts.
+# 1. The series' benchmark suite (mmu_notifier_bench) on the tip of the
+#    series, built with the classic LRU ("lru": configs/bench.config) and
+#    with MGLRU ("mglru": also configs/bench-mglru.config), booted with
+#    test_mmu_notifier.bench=1.
+# 2. The base against the series: one suite (tests/bench/, reclaim with no
+#    subscriber and under an idle one, which the base has too) added the
+#    same way to a worktree of the base and of the series' tip in
+#    work/BASE/bench/, each built with configs/reclaim-bench.config only,
+#    on both LRUs ("base-lru", "series-lru", "base-mglru", "series-mglru").
+# All the kernels boot in turn, RUNS times each, so that a drift of the
+# machine's speed hits each alike.  Prints each case's figures per kernel
+# as median (min-max), and the ratios (scripts/benchtable.py; the consoles
+# in work/logs/BASE/bench).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
@@ -17,36 +25,74 @@ mkdir -p "$out"
 git -C "$CHECK_TREE" grep -q mmu_notifier_bench -- lib/test_mmu_notifier.c ||
 	die "the series in $SERIES_NAME/ has no benchmark suite (mmu_notifier_bench): nothing to run"
 
-# build NAME CONFIG...: the UML bench kernel with the CONFIG fragments,
-# kept as $out/NAME-linux.
+# bench_tree NAME REV: the worktree work/BASE/bench/NAME at REV, with
+# tests/bench/ added to its lib/ (as files left uncommitted).  Files that
+# stay the same keep their time stamps, so the build is incremental.
+bench_tree() {
+	local t=$SPACE/bench/$1
+	if [ ! -e "$t/.git" ]; then
+		rm -rf "$t"
+		git -C "$TREE" worktree prune
+		git -C "$TREE" worktree add -q --detach "$t" "$2"
+	fi
+	git -C "$t" checkout -q -f --detach "$2"
+	git -C "$t" clean -q -ffd -- lib
+	cp "$ROOT/tests/bench/test_reclaim_bench.c" "$t/lib/"
+	cat "$ROOT/tests/bench/Kconfig" >>"$t/lib/Kconfig.debug"
+	# shellcheck disable=SC2016 # a Makefile line, for make to expand
+	echo 'obj-$(CONFIG_RECLAIM_BENCH_KUNIT_TEST) += test_reclaim_bench.o' >>"$t/lib/Makefile"
+}
+
+# build NAME TREE CONFIG...: the UML kernel of TREE with the CONFIG
+# fragments, kept as $out/NAME-linux.
 build() {
-	local name=$1 k args=()
-	shift
+	local name=$1 tree=$2 k args=()
+	shift 2
 	for k; do
 		args+=(--kunitconfig="$CONFIGS/$k")
 	done
-	note "building the $name kernel ($(git -C "$CHECK_TREE" log -1 --format='%h %s'))"
-	(cd "$CHECK_TREE" && python3 tools/testing/kunit/kunit.py build --arch=um \
+	note "building the $name kernel ($(git -C "$tree" log -1 --format='%h %s'))"
+	(cd "$tree" && python3 tools/testing/kunit/kunit.py build --arch=um \
 		--build_dir="$BUILD/bench-$name" --jobs="$(nproc)" \
 		--make_options="CC=ccache gcc" "${args[@]}") >"$out/build-$name.log" 2>&1 ||
 		die "the $name kernel did not build (see $out/build-$name.log)"
 	cp "$BUILD/bench-$name/linux" "$out/$name-linux"
 }
-rm -f "$out"/*.log
-build lru bench.config
-build mglru bench.config bench-mglru.config
 
-# Boot them in turn, so that a drift of the machine's speed hits both.
+# boot NAME N GLOB [ARG...]: boot N of the NAME kernel, running the suites
+# that match GLOB, its console in $out/NAME-N.log.
+boot() {
+	local name=$1 i=$2 glob=$3 log=$out/$1-$2.log
+	shift 3
+	note "boot $i of $runs: $name"
+	timeout 900 "$out/$name-linux" mem=1G console=tty kunit_shutdown=halt \
+		kunit.enable=1 "kunit.filter_glob=$glob" "$@" </dev/null >"$log" 2>&1 || true
+	grep -q 'bench: ' "$log" ||
+		die "boot $i of the $name kernel printed no figures (see $log)"
+	! grep -q 'not ok' "$log" ||
+		note "boot $i of the $name kernel: a case failed (see $log; benchtable.py leaves it out)"
+}
+
+rm -f "$out"/*.log
+build lru "$CHECK_TREE" bench.config
+build mglru "$CHECK_TREE" bench.config bench-mglru.config
+bench_tree base "$BASE_TAG"
+bench_tree series "$(git -C "$CHECK_TREE" rev-parse HEAD)"
+for t in base series; do
+	build "$t-lru" "$SPACE/bench/$t" reclaim-bench.config
+	build "$t-mglru" "$SPACE/bench/$t" reclaim-bench.config bench-mglru.config
+done
+
 for i in $(seq "$runs"); do
 	for k in lru mglru; do
-		note "boot $i of $runs: $k"
-		timeout 900 "$out/$k-linux" mem=1G console=tty kunit_shutdown=halt \
-			kunit.enable=1 'kunit.filter_glob=mmu_notifier_bench*' \
-			test_mmu_notifier.bench=1 </dev/null >"$out/$k-$i.log" 2>&1 || true
-		grep -q 'bench: ' "$out/$k-$i.log" ||
-			die "boot $i of the $k kernel printed no figures (see $out/$k-$i.log)"
-		! grep -q 'not ok' "$out/$k-$i.log" ||
-			note "boot $i of the $k kernel: a case failed (see $out/$k-$i.log; benchtable.py leaves it out)"
+		boot "$k" "$i" 'mmu_notifier_bench*' test_mmu_notifier.bench=1
+	done
+	for k in base-lru series-lru base-mglru series-mglru; do
+		boot "$k" "$i" 'reclaim_bench*'
 	done
 done
 "$here/benchtable.py" "$out" lru mglru
+for k in lru mglru; do
+	echo
+	"$here/benchtable.py" "$out" "base-$k" "series-$k"
+done

@@ -4,12 +4,12 @@
 Usage: benchtable.py DIR KERNEL...
 
 DIR holds KERNEL-N.log, the console of boot N of each kernel; each
-benchmark case printed "bench: CASE us=N key=value ...".  A boot in which
-a case did not reach its target (freed < target) is left out of that
-case, and said.  Each figure is the median over the boots, with the
-range (min-max) for the time.  Then, for the cases both the first and
-the last kernel ran, the ratio of the medians and whether the two
-kernels' run-to-run ranges overlap; and, per
+benchmark case printed "bench: CASE us=N key=value ...", once or more a
+boot (each a run).  A run that did not reach its target (freed < target)
+is left out of its case, and said.  Each figure is the median over the
+runs, with the range (min-max) for the time.  Then, for the cases both
+the first and the last kernel ran, the ratios of the medians and of the
+minima, and whether the two kernels' ranges overlap; and, per
 kernel, for each CASE-wait and CASE-OTHER pair (OTHER: keep, decline),
 the ratio of their medians; and OTHER's time (and for "idle", wait's
 too) against the case "none" (no subscriber), if the kernel ran it with
@@ -24,7 +24,7 @@ import re
 import statistics
 import sys
 
-LINE = re.compile(r'bench: (\S+) (.*)')
+LINE = re.compile(r'bench: (\S+) (us=.*)')
 
 
 def runs(directory, kernel):
@@ -72,7 +72,7 @@ def main(argv):
         for boots in data[k].values():
             for b in boots:
                 fields += [f for f in b if f != 'us' and f not in fields]
-    print(f'{"case":16} {"kernel":7} {"boots":>5} {"ms median (min-max)":>24} '
+    print(f'{"case":16} {"kernel":12} {"runs":>5} {"ms median (min-max)":>24} '
           + ' '.join(f'{f:>13}' for f in fields))
     for case in cases:
         for k in kernels:
@@ -80,8 +80,8 @@ def main(argv):
             if not boots:
                 continue
             us = [b['us'] for b in boots]
-            spread = f'{ms(us):.1f} ({min(us) / 1000:.1f}-{max(us) / 1000:.1f})'
-            print(f'{case:16} {k:7} {len(boots):5} {spread:>24} '
+            spread = f'{ms(us):.2f} ({min(us) / 1000:.2f}-{max(us) / 1000:.2f})'
+            print(f'{case:16} {k:12} {len(boots):5} {spread:>24} '
                   + ' '.join(f'{statistics.median(b.get(f, 0) for b in boots):13g}'
                              for f in fields))
     first, last = kernels[0], kernels[-1]
@@ -91,10 +91,11 @@ def main(argv):
             a = [b['us'] for b in data[first][case]]
             b = [b['us'] for b in data[last][case]]
             overlap = min(b) <= max(a) and min(a) <= max(b)
-            print(f'{case}: {last} {ms(b):.1f} ms '
-                  f'({min(b) / 1000:.1f}-{max(b) / 1000:.1f}) vs {first} '
-                  f'{ms(a):.1f} ms ({min(a) / 1000:.1f}-{max(a) / 1000:.1f}), '
-                  f'ratio {ms(b) / ms(a):.3f}: the ranges '
+            print(f'{case}: {last} {ms(b):.2f} ms '
+                  f'({min(b) / 1000:.2f}-{max(b) / 1000:.2f}) vs {first} '
+                  f'{ms(a):.2f} ms ({min(a) / 1000:.2f}-{max(a) / 1000:.2f}), '
+                  f'ratio {ms(b) / ms(a):.3f} (minima {min(b) / min(a):.3f}): '
+                  f'the ranges '
                   f'{"overlap" if overlap else "DO NOT overlap"}')
     for k in kernels:
         for case in cases:
