@@ -8,8 +8,10 @@
 # 2. The base against the series: one suite (tests/bench/, reclaim with no
 #    subscriber and under an idle one, which the base has too) added the
 #    same way to a worktree of the base and of the series' tip in
-#    work/BASE/bench/, each built with configs/reclaim-bench.config only,
-#    on both LRUs ("base-lru", "series-lru", "base-mglru", "series-mglru").
+#    work/BASE/bench/, each built with configs/reclaim-bench.config alone
+#    and with bench-mglru.config too ("base-lru", "series-lru",
+#    "base-mglru", "series-mglru"); base first on odd boots, series first
+#    on even ones.
 # All the kernels boot in turn, RUNS times each, so that a drift of the
 # machine's speed hits each alike.  Prints each case's figures per kernel
 # as median (min-max), and the ratios (scripts/benchtable.py; the consoles
@@ -19,24 +21,29 @@ set -euo pipefail
 here=$(dirname "$0")
 runs=${RUNS:-5}
 out=$LOGS/bench
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a number of boots, 1 or more, not '$runs'"
+[ -d "$SPACE/bench" ] || need_space bench 5
 mkdir -p "$out"
 
 "$here/checktree.sh" >/dev/null
 git -C "$CHECK_TREE" grep -q mmu_notifier_bench -- lib/test_mmu_notifier.c ||
 	die "the series in $SERIES_NAME/ has no benchmark suite (mmu_notifier_bench): nothing to run"
 
-# bench_tree NAME REV: the worktree work/BASE/bench/NAME at REV, with
-# tests/bench/ added to its lib/ (as files left uncommitted).  Files that
-# stay the same keep their time stamps, so the build is incremental.
+# bench_tree NAME REV: the worktree work/BASE/bench/NAME of the base's
+# tree at REV, with tests/bench/ added to its lib/ (uncommitted).  Made
+# anew if it is not a worktree of that tree (the tree was made again).
+# Reused otherwise: its build in work/BASE/build/bench-* stays
+# incremental (kbuild rebuilds what a changed file's content touches).
 bench_tree() {
-	local t=$SPACE/bench/$1
-	if [ ! -e "$t/.git" ]; then
+	local t=$SPACE/bench/$1 common
+	common=$(git -C "$t" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+	if [ "$common" != "$(git -C "$TREE" rev-parse --path-format=absolute --git-common-dir)" ]; then
 		rm -rf "$t"
 		git -C "$TREE" worktree prune
 		git -C "$TREE" worktree add -q --detach "$t" "$2"
 	fi
 	git -C "$t" checkout -q -f --detach "$2"
-	git -C "$t" clean -q -ffd -- lib
+	git -C "$t" clean -q -ffdx -- lib
 	cp "$ROOT/tests/bench/test_reclaim_bench.c" "$t/lib/"
 	cat "$ROOT/tests/bench/Kconfig" >>"$t/lib/Kconfig.debug"
 	# shellcheck disable=SC2016 # a Makefile line, for make to expand
@@ -70,7 +77,7 @@ boot() {
 	grep -q 'bench: ' "$log" ||
 		die "boot $i of the $name kernel printed no figures (see $log)"
 	! grep -q 'not ok' "$log" ||
-		note "boot $i of the $name kernel: a case failed (see $log; benchtable.py leaves it out)"
+		note "boot $i of the $name kernel: a case failed (see $log; benchtable.py leaves out a run that missed its target)"
 }
 
 rm -f "$out"/*.log
@@ -87,8 +94,11 @@ for i in $(seq "$runs"); do
 	for k in lru mglru; do
 		boot "$k" "$i" 'mmu_notifier_bench*' test_mmu_notifier.bench=1
 	done
-	for k in base-lru series-lru base-mglru series-mglru; do
-		boot "$k" "$i" 'reclaim_bench*'
+	# Base first on odd boots, series first on even ones.
+	for l in lru mglru; do
+		for t in $( ((i % 2)) && echo base series || echo series base); do
+			boot "$t-$l" "$i" 'reclaim_bench*'
+		done
 	done
 done
 "$here/benchtable.py" "$out" lru mglru

@@ -28,15 +28,23 @@ LINE = re.compile(r'bench: (\S+) (us=.*)')
 
 
 def runs(directory, kernel):
-    """{case: [{key: int}, ...]}, one dict per boot of KERNEL."""
+    """{case: [{key: int}, ...]}, one dict per run in the boots of KERNEL."""
     found = {}
+    name = re.compile(re.escape(kernel) + r'-\d+\.log')
     for path in sorted(glob.glob(os.path.join(directory, f'{kernel}-*.log'))):
+        if not name.fullmatch(os.path.basename(path)):
+            continue
         with open(path, errors='replace') as f:
-            for line in f:
+            for number, line in enumerate(f, 1):
                 m = LINE.search(line)
                 if m:
-                    figures = dict(kv.split('=') for kv in m.group(2).split())
-                    figures = {k: int(v) for k, v in figures.items()}
+                    try:
+                        figures = {k: int(v) for k, v in
+                                   (kv.split('=') for kv in m.group(2).split())}
+                    except ValueError:
+                        print(f'{path}:{number}: not a "bench:" line of '
+                              f'KEY=NUMBER pairs: left out', file=sys.stderr)
+                        continue
                     if figures.get('freed', 0) < figures.get('target', 0):
                         print(f'{path}: {m.group(1)} freed {figures["freed"]} '
                               f'of its target {figures["target"]}: left out',
@@ -65,7 +73,8 @@ def main(argv):
     for k in kernels:
         cases += [c for c in data[k] if c not in cases]
     if not cases:
-        print(f'benchtable.py: no "bench:" lines in {directory}', file=sys.stderr)
+        print(f'benchtable.py: no run in {directory} to show (no "bench:" line, '
+              f'or none that reached its target)', file=sys.stderr)
         return 1
     fields = []
     for k in kernels:

@@ -9,6 +9,7 @@
  * time in a fresh mapping that it unmaps before the next.
  */
 #include <kunit/test.h>
+#include <linux/err.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -21,6 +22,8 @@
 
 #define PAGES 65536UL
 #define TARGET (PAGES / 8)
+/* A bound on the reclaim calls, about 5 times what a run takes */
+#define MAX_CALLS (4 * TARGET / SWAP_CLUSTER_MAX)
 #define REPS 5
 
 static bool rb_invalidate(struct mmu_interval_notifier *mni,
@@ -48,49 +51,74 @@ static void rb_reclaim(void)
 	fs_reclaim_release(GFP_KERNEL);
 }
 
+/*
+ * One run: whether it freed TARGET pages.  Every path unmaps the mapping
+ * before it returns: KUnit starts the next case once this thread has let
+ * go of its mm, before the mm's mappings are freed, and the next case
+ * would reclaim this one's pages.
+ */
+static bool rb_once(struct kunit *test, bool sub, const char *name)
+{
+	unsigned long len = PAGES * PAGE_SIZE, addr, i, rss;
+	unsigned long freed = 0, calls = 0;
+	struct mmu_interval_notifier mni;
+	int err;
+	u64 ns;
+
+	addr = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	if (!addr || IS_ERR_VALUE(addr)) {
+		KUNIT_FAIL(test, "vm_mmap() of %lu bytes: %ld", len, (long)addr);
+		return false;
+	}
+	for (i = 0; i < PAGES; i++) {
+		if (put_user(i, (unsigned long __user *)(addr + i * PAGE_SIZE))) {
+			KUNIT_FAIL(test, "fault at page %lu", i);
+			goto unmap;
+		}
+	}
+	lru_add_drain_all();
+	err = do_madvise(current->mm, addr, len, MADV_FREE);
+	if (err) {
+		KUNIT_FAIL(test, "MADV_FREE: %d", err);
+		goto unmap;
+	}
+	lru_add_drain_all();
+	if (sub) {
+		err = mmu_interval_notifier_insert(&mni, current->mm, addr,
+						   len, &rb_ops);
+		if (err) {
+			KUNIT_FAIL(test, "mmu_interval_notifier_insert(): %d",
+				   err);
+			goto unmap;
+		}
+	}
+
+	rss = get_mm_counter_sum(current->mm, MM_ANONPAGES);
+	ns = ktime_get_ns();
+	while (freed < TARGET && calls++ < MAX_CALLS) {
+		rb_reclaim();
+		freed = rss - min(rss, get_mm_counter_sum(current->mm,
+							   MM_ANONPAGES));
+	}
+	ns = ktime_get_ns() - ns;
+	kunit_info(test, "bench: %s us=%llu freed=%lu target=%lu calls=%lu\n",
+		   name, div_u64(ns, NSEC_PER_USEC), freed, TARGET, calls);
+	KUNIT_EXPECT_GE(test, freed, TARGET);
+	if (sub)
+		mmu_interval_notifier_remove(&mni);
+unmap:
+	KUNIT_EXPECT_EQ(test, vm_munmap(addr, len), 0);
+	return freed >= TARGET;
+}
+
 static void rb_run(struct kunit *test, bool sub, const char *name)
 {
-	unsigned long len = PAGES * PAGE_SIZE, addr, i, rss, freed, calls;
-	struct mmu_interval_notifier mni;
-	u64 ns;
 	int r;
 
-	for (r = 0; r < REPS; r++) {
-		addr = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
-				     MAP_ANONYMOUS | MAP_PRIVATE, 0);
-		KUNIT_ASSERT_NE(test, addr, 0);
-		if (sub)
-			KUNIT_ASSERT_EQ(test, mmu_interval_notifier_insert(&mni,
-					current->mm, addr, len, &rb_ops), 0);
-		for (i = 0; i < PAGES; i++)
-			KUNIT_ASSERT_EQ(test, put_user(i, (unsigned long __user *)
-						       (addr + i * PAGE_SIZE)), 0);
-		lru_add_drain_all();
-		KUNIT_ASSERT_EQ(test, do_madvise(current->mm, addr, len,
-						 MADV_FREE), 0);
-		lru_add_drain_all();
-
-		rss = get_mm_counter_sum(current->mm, MM_ANONPAGES);
-		freed = 0;
-		calls = 0;
-		ns = ktime_get_ns();
-		while (freed < TARGET && calls++ < TARGET) {
-			rb_reclaim();
-			freed = rss - min(rss, get_mm_counter_sum(current->mm,
-								   MM_ANONPAGES));
-		}
-		ns = ktime_get_ns() - ns;
-		kunit_info(test, "bench: %s us=%llu freed=%lu target=%lu calls=%lu\n",
-			   name, div_u64(ns, NSEC_PER_USEC), freed, TARGET, calls);
-		KUNIT_EXPECT_GE(test, freed, TARGET);
-		if (sub)
-			mmu_interval_notifier_remove(&mni);
-		/*
-		 * Now: KUnit starts the next case once this thread has let
-		 * go of its mm, before the mm's mappings are freed.
-		 */
-		KUNIT_EXPECT_EQ(test, vm_munmap(addr, len), 0);
-	}
+	for (r = 0; r < REPS; r++)
+		if (!rb_once(test, sub, name))
+			return;
 }
 
 static void rb_none(struct kunit *test)
@@ -113,6 +141,7 @@ static struct kunit_suite rb_suite = {
 	.name = "reclaim_bench",
 	.test_cases = rb_cases,
 };
+
 kunit_test_suite(rb_suite);
 
 MODULE_LICENSE("GPL");
