@@ -32,18 +32,20 @@ git -C "$CHECK_TREE" grep -q mmu_notifier_bench -- lib/test_mmu_notifier.c ||
 # bench_tree NAME REV: the worktree work/BASE/bench/NAME of the base's
 # tree at REV, with tests/bench/ added to its lib/ (uncommitted).  Made
 # anew if it is not a worktree of that tree (the tree was made again).
-# Reused otherwise: its build in work/BASE/build/bench-* stays
-# incremental (kbuild rebuilds what a changed file's content touches).
+# Reused otherwise, so that its build in work/BASE/build/bench-* stays
+# incremental (the files added again each time get a new time stamp:
+# kbuild rebuilds the suite and reruns syncconfig, little more).
 bench_tree() {
-	local t=$SPACE/bench/$1 common
+	local t=$SPACE/bench/$1 common want
+	want=$(git -C "$TREE" rev-parse --path-format=absolute --git-common-dir)
 	common=$(git -C "$t" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
-	if [ "$common" != "$(git -C "$TREE" rev-parse --path-format=absolute --git-common-dir)" ]; then
+	if [ "$common" != "$want" ]; then
 		rm -rf "$t"
 		git -C "$TREE" worktree prune
 		git -C "$TREE" worktree add -q --detach "$t" "$2"
 	fi
 	git -C "$t" checkout -q -f --detach "$2"
-	git -C "$t" clean -q -ffdx -- lib
+	git -C "$t" clean -q -ffdx
 	cp "$ROOT/tests/bench/test_reclaim_bench.c" "$t/lib/"
 	cat "$ROOT/tests/bench/Kconfig" >>"$t/lib/Kconfig.debug"
 	# shellcheck disable=SC2016 # a Makefile line, for make to expand
@@ -95,8 +97,9 @@ for i in $(seq "$runs"); do
 		boot "$k" "$i" 'mmu_notifier_bench*' test_mmu_notifier.bench=1
 	done
 	# Base first on odd boots, series first on even ones.
+	if ((i % 2)); then order='base series'; else order='series base'; fi
 	for l in lru mglru; do
-		for t in $( ((i % 2)) && echo base series || echo series base); do
+		for t in $order; do
 			boot "$t-$l" "$i" 'reclaim_bench*'
 		done
 	done

@@ -42,8 +42,11 @@ def runs(directory, kernel):
                         figures = {k: int(v) for k, v in
                                    (kv.split('=') for kv in m.group(2).split())}
                     except ValueError:
-                        print(f'{path}:{number}: not a "bench:" line of '
-                              f'KEY=NUMBER pairs: left out', file=sys.stderr)
+                        figures = {}
+                    if not {'us', 'freed', 'target'} <= figures.keys():
+                        print(f'{path}:{number}: not a whole "bench:" line '
+                              f'(us=, freed=, target=): left out',
+                              file=sys.stderr)
                         continue
                     if figures.get('freed', 0) < figures.get('target', 0):
                         print(f'{path}: {m.group(1)} freed {figures["freed"]} '

@@ -11,6 +11,7 @@
 #include <kunit/test.h>
 #include <linux/err.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmu_notifier.h>
@@ -68,11 +69,14 @@ static bool rb_once(struct kunit *test, bool sub, const char *name)
 	addr = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
 			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
 	if (!addr || IS_ERR_VALUE(addr)) {
-		KUNIT_FAIL(test, "vm_mmap() of %lu bytes: %ld", len, (long)addr);
+		KUNIT_FAIL(test, "vm_mmap() of %lu bytes: %ld", len,
+			   (long)addr);
 		return false;
 	}
 	for (i = 0; i < PAGES; i++) {
-		if (put_user(i, (unsigned long __user *)(addr + i * PAGE_SIZE))) {
+		unsigned long __user *p = (void __user *)(addr + i * PAGE_SIZE);
+
+		if (put_user(i, p)) {
 			KUNIT_FAIL(test, "fault at page %lu", i);
 			goto unmap;
 		}
@@ -96,7 +100,8 @@ static bool rb_once(struct kunit *test, bool sub, const char *name)
 
 	rss = get_mm_counter_sum(current->mm, MM_ANONPAGES);
 	ns = ktime_get_ns();
-	while (freed < TARGET && calls++ < MAX_CALLS) {
+	while (freed < TARGET && calls < MAX_CALLS) {
+		calls++;
 		rb_reclaim();
 		freed = rss - min(rss, get_mm_counter_sum(current->mm,
 							   MM_ANONPAGES));
@@ -143,6 +148,3 @@ static struct kunit_suite rb_suite = {
 };
 
 kunit_test_suite(rb_suite);
-
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Reclaim timed the same way on the base and on the series");
