@@ -48,7 +48,7 @@ def runs(directory, kernel):
                               f'(us=, freed=, target=): left out',
                               file=sys.stderr)
                         continue
-                    if figures.get('freed', 0) < figures.get('target', 0):
+                    if figures['freed'] < figures['target']:
                         print(f'{path}: {m.group(1)} freed {figures["freed"]} '
                               f'of its target {figures["target"]}: left out',
                               file=sys.stderr)
@@ -59,6 +59,12 @@ def runs(directory, kernel):
 
 def ms(values):
     return statistics.median(values) / 1000
+
+
+def spread(values, unit=''):
+    """'MEDIAN[UNIT] (MIN-MAX)' of times in us, in ms."""
+    return (f'{ms(values):.2f}{unit} '
+            f'({min(values) / 1000:.2f}-{max(values) / 1000:.2f})')
 
 
 def ratio(name, a, b):
@@ -92,8 +98,7 @@ def main(argv):
             if not boots:
                 continue
             us = [b['us'] for b in boots]
-            spread = f'{ms(us):.2f} ({min(us) / 1000:.2f}-{max(us) / 1000:.2f})'
-            print(f'{case:16} {k:12} {len(boots):5} {spread:>24} '
+            print(f'{case:16} {k:12} {len(boots):5} {spread(us):>24} '
                   + ' '.join(f'{statistics.median(b.get(f, 0) for b in boots):13g}'
                              for f in fields))
     first, last = kernels[0], kernels[-1]
@@ -103,9 +108,8 @@ def main(argv):
             a = [b['us'] for b in data[first][case]]
             b = [b['us'] for b in data[last][case]]
             overlap = min(b) <= max(a) and min(a) <= max(b)
-            print(f'{case}: {last} {ms(b):.2f} ms '
-                  f'({min(b) / 1000:.2f}-{max(b) / 1000:.2f}) vs {first} '
-                  f'{ms(a):.2f} ms ({min(a) / 1000:.2f}-{max(a) / 1000:.2f}), '
+            print(f'{case}: {last} {spread(b, " ms")} vs {first} '
+                  f'{spread(a, " ms")}, '
                   f'ratio {ms(b) / ms(a):.3f} (minima {min(b) / min(a):.3f}): '
                   f'the ranges '
                   f'{"overlap" if overlap else "DO NOT overlap"}')
