@@ -59,8 +59,8 @@ static void busy_range(const char *kind, const char *name, void *addr,
 /*
  * The process of the memcg case NAME, in cgroup DIR: map MEMCG_MAPPED,
  * have test_hmm answer busy for it if BUSY, write every page, read every
- * page back.  Exits 0 if all came back, 1 if not, 2 if
- * it could not start.
+ * page back.  Exits 0 if all came back, 1 if not, 2 if it could not
+ * start.
  */
 static void memcg_child(const char *name, const char *dir, bool busy)
 {
