@@ -116,28 +116,58 @@ static int in_cgroup(const char *kind, const char *name, const char *max,
 	return status;
 }
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The /proc/vmstat counters NAMES (COUNT of them) that a case reports, in
+ * its line's order: read them into BEFORE first, then append ", NAME
+ * DELTA" for each to the line LINE of SIZE bytes, N of them used.
+ */
+static void counters_read(const char *const *names, size_t count,
+			  long *before)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		before[i] = vmstat(names[i]);
+}
+
+static void counters_say(char *line, size_t size, int n,
+			 const char *const *names, size_t count,
+			 const long *before)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		n += snprintf(line + n, size - n, ", %s %ld", names[i],
+			      vmstat(names[i]) - before[i]);
+}
+
+static const char *const memcg_counters[] = {
+	"secondary_in_use", "secondary_in_use_expired", "pswpout",
+};
+
 /* Run the memcg case NAME, in a cgroup of its own. */
 static void memcg_case(const char *name, bool busy)
 {
-	long in_use = vmstat("secondary_in_use");
-	long expired = vmstat("secondary_in_use_expired");
-	long pswpout = vmstat("pswpout");
-	char path[128], max[32];
-	int status;
+	char path[128], max[32], line[512];
+	long before[ARRAY_SIZE(memcg_counters)];
+	int status, n;
 
+	counters_read(memcg_counters, ARRAY_SIZE(memcg_counters), before);
 	snprintf(max, sizeof(max), "%lu", MEMCG_MAX);
 	status = in_cgroup("memcg", name, max, memcg_child, busy);
 	if (status < 0)
 		return;
 	snprintf(path, sizeof(path), CGROUP "/%s/memory.events", name);
-	say(INIT, "memcg %s: %s %d, oom %ld, oom_kill %ld, max %ld, "
-	    "secondary_in_use %ld, secondary_in_use_expired %ld, pswpout %ld\n",
-	    name, WIFEXITED(status) ? "exited with" : "killed by signal",
-	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-	    keyed(path, "oom"), keyed(path, "oom_kill"), keyed(path, "max"),
-	    vmstat("secondary_in_use") - in_use,
-	    vmstat("secondary_in_use_expired") - expired,
-	    vmstat("pswpout") - pswpout);
+	n = snprintf(line, sizeof(line), "%s %d, oom %ld, oom_kill %ld, max %ld",
+		     WIFEXITED(status) ? "exited with" : "killed by signal",
+		     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+		     keyed(path, "oom"), keyed(path, "oom_kill"),
+		     keyed(path, "max"));
+	counters_say(line, sizeof(line), n, memcg_counters,
+		     ARRAY_SIZE(memcg_counters), before);
+	say(INIT, "memcg %s: %s\n", name, line);
 }
 
 /*
@@ -201,12 +231,10 @@ static int thp_state(unsigned long addr, int *swapcache)
 	return i < npages ? -1 : whole;
 }
 
-/* The /proc/vmstat counters a THP case reports, in its lines' order */
 static const char *const thp_counters[] = {
 	"secondary_in_use", "secondary_in_use_expired", "thp_split_pmd",
 	"thp_split_page", "thp_swpout", "pswpout",
 };
-#define THP_COUNTERS (sizeof(thp_counters) / sizeof(thp_counters[0]))
 
 /*
  * Step STEP of the THP case NAME: have memory.reclaim of cgroup DIR take
@@ -217,12 +245,10 @@ static void thp_step(const char *name, const char *step, const char *dir,
 		     const char *size, int chunks, unsigned long addr)
 {
 	int whole = 1, swapcache, ok = 1, n;
-	long before[THP_COUNTERS];
+	long before[ARRAY_SIZE(thp_counters)];
 	char path[128], line[512];
-	size_t i;
 
-	for (i = 0; i < THP_COUNTERS; i++)
-		before[i] = vmstat(thp_counters[i]);
+	counters_read(thp_counters, ARRAY_SIZE(thp_counters), before);
 	snprintf(path, sizeof(path), "%s/memory.reclaim", dir);
 	while (ok && whole == 1 && chunks--) {
 		ok = put(path, size);
@@ -230,9 +256,8 @@ static void thp_step(const char *name, const char *step, const char *dir,
 	}
 	n = snprintf(line, sizeof(line), "%s: reclaimed %s, whole %d, swapcache %d",
 		     step, ok ? "all" : "short", whole, swapcache);
-	for (i = 0; i < THP_COUNTERS; i++)
-		n += snprintf(line + n, sizeof(line) - n, ", %s %ld",
-			      thp_counters[i], vmstat(thp_counters[i]) - before[i]);
+	counters_say(line, sizeof(line), n, thp_counters,
+		     ARRAY_SIZE(thp_counters), before);
 	say(INIT, "thp %s: %s\n", name, line);
 }
 
@@ -321,7 +346,7 @@ static void memcg_cases(const char *suffix, const char *skip)
 	char name[32];
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		snprintf(name, sizeof(name), "%s%s", cases[i].name, suffix);
 		why = skip;
 #ifndef HMM_DMIRROR_BUSY
