@@ -10,12 +10,11 @@
 #    same way to a worktree of the base and of the series' tip in
 #    work/BASE/bench/, each built with configs/reclaim-bench.config alone
 #    and with bench-mglru.config too ("base-lru", "series-lru",
-#    "base-mglru", "series-mglru"); base first on odd boots, series first
-#    on even ones.
+#    "base-mglru", "series-mglru").
 # All the kernels boot in turn, RUNS times each, so that a drift of the
-# machine's speed hits each alike.  Prints each case's figures per kernel
-# as median (min-max), and the ratios (scripts/benchtable.py; the consoles
-# in work/logs/BASE/bench).
+# machine's speed hits each alike; which of a pair boots first alternates.
+# Prints each case's figures per kernel as median (min-max), and the
+# ratios (scripts/benchtable.py; the consoles in work/logs/BASE/bench).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
@@ -93,11 +92,17 @@ for t in base series; do
 done
 
 for i in $(seq "$runs"); do
-	for k in lru mglru; do
+	# The classic LRU and the base first on odd boots, MGLRU and the
+	# series first on even ones: neither of a pair always boots right
+	# after the other (mmu_notifier_bench's last cases sleep, waiting).
+	if ((i % 2)); then
+		lrus='lru mglru' order='base series'
+	else
+		lrus='mglru lru' order='series base'
+	fi
+	for k in $lrus; do
 		boot "$k" "$i" 'mmu_notifier_bench*' test_mmu_notifier.bench=1
 	done
-	# Base first on odd boots, series first on even ones.
-	if ((i % 2)); then order='base series'; else order='series base'; fi
 	for l in lru mglru; do
 		for t in $order; do
 			boot "$t-$l" "$i" 'reclaim_bench*'
