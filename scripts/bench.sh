@@ -92,9 +92,11 @@ for t in base series; do
 done
 
 for i in $(seq "$runs"); do
-	# The classic LRU and the base first on odd boots, MGLRU and the
-	# series first on even ones: neither of a pair always boots right
-	# after the other (mmu_notifier_bench's last cases sleep, waiting).
+	# Which of a pair boots first alternates: the classic LRU's
+	# mmu_notifier_bench kernel and the base on odd boots, so that
+	# neither kernel of a pair is always the one that boots right after
+	# mmu_notifier_bench's waiting cases (about 50 s of sleep); with an
+	# odd RUNS, one boot uneven.
 	if ((i % 2)); then
 		lrus='lru mglru' order='base series'
 	else
