@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# What a device that uses pages costs reclaim, measured on UML without
-# lockdep, in two parts.
+# What a device that uses pages costs reclaim, measured without lockdep,
+# in three parts.
 # 1. The series' benchmark suite (mmu_notifier_bench) on the tip of the
 #    series, built with the classic LRU ("lru": configs/bench.config) and
 #    with MGLRU ("mglru": also configs/bench-mglru.config), booted with
@@ -11,8 +11,15 @@
 #    work/BASE/bench/, each built with configs/reclaim-bench.config alone
 #    and with bench-mglru.config too ("base-lru", "series-lru",
 #    "base-mglru", "series-mglru").
-# All the kernels boot in turn, RUNS times each, so that a drift of the
-# machine's speed hits each alike; which of a pair boots first alternates.
+# All those UML kernels boot in turn, RUNS times each, so that a drift of
+# the machine's speed hits each alike; which of a pair boots first
+# alternates.
+# 3. Part 2's comparison counted in instructions: the same two worktrees
+#    built for x86_64 (reclaim-bench.config and x86_64-lean.config,
+#    "base-x86" and "series-x86"), each booted once in QEMU's TCG with
+#    -icount shift=0, where the guest's clock advances 1 ns per
+#    instruction: a run's us= is thousands of instructions executed, the
+#    same on any machine, busy or not.
 # Prints each case's figures per kernel as median (min-max), and the
 # ratios (scripts/benchtable.py; the consoles in work/logs/BASE/bench).
 set -euo pipefail
@@ -21,6 +28,7 @@ here=$(dirname "$0")
 runs=${RUNS:-5}
 out=$LOGS/bench
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a number of boots, 1 or more, not '$runs'"
+"$here/deps.sh"
 [ -d "$SPACE/bench" ] || need_space bench 5
 mkdir -p "$out"
 
@@ -52,29 +60,44 @@ bench_tree() {
 }
 
 # build NAME TREE CONFIG...: the UML kernel of TREE with the CONFIG
-# fragments, kept as $out/NAME-linux.
+# fragments, kept as $out/NAME-linux; for a NAME ending in -x86, the
+# x86_64 kernel, kept as $out/NAME-bzImage.
 build() {
-	local name=$1 tree=$2 k args=()
+	local name=$1 tree=$2 k args=(--arch=um) image=linux
 	shift 2
 	for k; do
 		args+=(--kunitconfig="$CONFIGS/$k")
 	done
+	if [[ $name == *-x86 ]]; then
+		args=(--arch=x86_64 "${args[@]:1}" --qemu_config="$CONFIGS/qemu_x86_64.py")
+		image=arch/x86/boot/bzImage
+	fi
 	note "building the $name kernel ($(git -C "$tree" log -1 --format='%h %s'))"
-	(cd "$tree" && python3 tools/testing/kunit/kunit.py build --arch=um \
+	(cd "$tree" && python3 tools/testing/kunit/kunit.py build \
 		--build_dir="$BUILD/bench-$name" --jobs="$(nproc)" \
 		--make_options="CC=ccache gcc" "${args[@]}") >"$out/build-$name.log" 2>&1 ||
 		die "the $name kernel did not build (see $out/build-$name.log)"
-	cp "$BUILD/bench-$name/linux" "$out/$name-linux"
+	cp "$BUILD/bench-$name/$image" "$out/$name-${image##*/}"
 }
 
 # boot NAME N GLOB [ARG...]: boot N of the NAME kernel, running the suites
-# that match GLOB, its console in $out/NAME-N.log.
+# that match GLOB, its console in $out/NAME-N.log.  An x86_64 kernel boots
+# in QEMU counting instructions (-icount, one CPU: a single TCG thread).
 boot() {
 	local name=$1 i=$2 glob=$3 log=$out/$1-$2.log
 	shift 3
-	note "boot $i of $runs: $name"
-	timeout 900 "$out/$name-linux" mem=1G console=tty kunit_shutdown=halt \
-		kunit.enable=1 "kunit.filter_glob=$glob" "$@" </dev/null >"$log" 2>&1 || true
+	note "boot $i: $name"
+	if [[ $name == *-x86 ]]; then
+		local cmdline="console=ttyS0 panic=-1 kunit_shutdown=reboot"
+		timeout 900 qemu-system-x86_64 -nodefaults -nographic -no-reboot \
+			-serial stdio -m 1024 -smp 1 -icount shift=0,sleep=off \
+			-kernel "$out/$name-bzImage" \
+			-append "$cmdline kunit.enable=1 kunit.filter_glob=$glob $*" \
+			</dev/null >"$log" 2>&1 || true
+	else
+		timeout 900 "$out/$name-linux" mem=1G console=tty kunit_shutdown=halt \
+			kunit.enable=1 "kunit.filter_glob=$glob" "$@" </dev/null >"$log" 2>&1 || true
+	fi
 	grep -q 'bench: ' "$log" ||
 		die "boot $i of the $name kernel printed no figures (see $log)"
 	! grep -q 'not ok' "$log" ||
@@ -89,6 +112,7 @@ bench_tree series "$(git -C "$CHECK_TREE" rev-parse HEAD)"
 for t in base series; do
 	build "$t-lru" "$SPACE/bench/$t" reclaim-bench.config
 	build "$t-mglru" "$SPACE/bench/$t" reclaim-bench.config bench-mglru.config
+	build "$t-x86" "$SPACE/bench/$t" reclaim-bench.config x86_64-lean.config
 done
 
 for i in $(seq "$runs"); do
@@ -116,3 +140,10 @@ for k in lru mglru; do
 	echo
 	"$here/benchtable.py" "$out" "base-$k" "series-$k"
 done
+# An instruction count is the same in every boot: one boot of each.
+for t in base series; do
+	boot "$t-x86" 1 'reclaim_bench*'
+done
+echo
+echo "x86_64 in QEMU with -icount shift=0: a guest's ms is a million instructions"
+"$here/benchtable.py" "$out" base-x86 series-x86
