@@ -6,7 +6,8 @@
  * freed, with no subscriber ("none") and under an interval subscriber
  * that accepts every invalidation and has no ->in_use() ("idle"), as
  * every driver's on the base.  Each case runs REPS times per boot, each
- * time in a fresh mapping that it unmaps before the next.
+ * time in a fresh mapping that it unmaps before the next, and prints the
+ * folios direct reclaim scanned meanwhile (what a cost per folio is per).
  */
 #include <kunit/test.h>
 #include <linux/err.h>
@@ -18,6 +19,7 @@
 #include <linux/sched/mm.h>
 #include <linux/swap.h>
 #include <linux/uaccess.h>
+#include <linux/vmstat.h>
 
 #include "../mm/internal.h"	/* try_to_free_pages() */
 
@@ -61,7 +63,7 @@ static void rb_reclaim(void)
 static bool rb_once(struct kunit *test, bool sub, const char *name)
 {
 	unsigned long len = PAGES * PAGE_SIZE, addr, i, rss;
-	unsigned long freed = 0, calls = 0;
+	unsigned long freed = 0, calls = 0, scanned;
 	struct mmu_interval_notifier mni;
 	int err;
 	u64 ns;
@@ -99,6 +101,7 @@ static bool rb_once(struct kunit *test, bool sub, const char *name)
 	}
 
 	rss = get_mm_counter_sum(current->mm, MM_ANONPAGES);
+	scanned = global_node_page_state_monotonic(PGSCAN_DIRECT);
 	ns = ktime_get_ns();
 	while (freed < TARGET && calls < MAX_CALLS) {
 		calls++;
@@ -107,8 +110,11 @@ static bool rb_once(struct kunit *test, bool sub, const char *name)
 							   MM_ANONPAGES));
 	}
 	ns = ktime_get_ns() - ns;
-	kunit_info(test, "bench: %s us=%llu freed=%lu target=%lu calls=%lu\n",
-		   name, div_u64(ns, NSEC_PER_USEC), freed, TARGET, calls);
+	scanned = global_node_page_state_monotonic(PGSCAN_DIRECT) - scanned;
+	kunit_info(test,
+		   "bench: %s us=%llu freed=%lu target=%lu calls=%lu scanned=%lu\n",
+		   name, div_u64(ns, NSEC_PER_USEC), freed, TARGET, calls,
+		   scanned);
 	KUNIT_EXPECT_GE(test, freed, TARGET);
 	if (sub)
 		mmu_interval_notifier_remove(&mni);
