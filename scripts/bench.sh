@@ -17,9 +17,10 @@
 # 3. Part 2's comparison counted in instructions: the same two worktrees
 #    built for x86_64 (reclaim-bench.config and x86_64-lean.config,
 #    "base-x86" and "series-x86"), each booted once in QEMU's TCG with
-#    -icount shift=0, where the guest's clock advances 1 ns per
-#    instruction: a run's us= is thousands of instructions executed, the
-#    same with the same QEMU and CPU model on any machine, busy or not.
+#    -cpu qemu64 -icount shift=0,sleep=off, where the guest's clock
+#    advances 1 ns per instruction: a run's us= is thousands of
+#    instructions executed, the same with the same QEMU and CPU model on
+#    any machine, busy or not.
 # Prints each case's figures per kernel as median (min-max), and the
 # ratios (scripts/benchtable.py; the consoles in work/logs/BASE/bench).
 set -euo pipefail

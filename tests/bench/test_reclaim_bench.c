@@ -110,6 +110,7 @@ static bool rb_once(struct kunit *test, bool sub, const char *name)
 							   MM_ANONPAGES));
 	}
 	ns = ktime_get_ns() - ns;
+	/* The global count, without the CPUs' deltas (a few pages each) */
 	scanned = global_node_page_state_monotonic(PGSCAN_DIRECT) - scanned;
 	kunit_info(test,
 		   "bench: %s us=%llu freed=%lu target=%lu calls=%lu scanned=%lu\n",
