@@ -83,20 +83,18 @@ build() {
 
 # boot NAME N GLOB [ARG...]: boot N of the NAME kernel, running the suites
 # that match GLOB, its console in $out/NAME-N.log.  An x86_64 kernel boots
-# once, in QEMU counting instructions (-icount, one CPU: a single TCG
-# thread; the CPU model named, since the count depends on it), its ARGs
-# joined into its command line (none may hold a space).
+# once, with no initramfs, in QEMU counting instructions (boot_x86_64 with
+# -icount; one CPU: a single TCG thread; the CPU model named, since the
+# count depends on it).
 boot() {
 	local name=$1 i=$2 glob=$3 log=$out/$1-$2.log
 	shift 3
 	if [[ $name == *-x86 ]]; then
-		local cmdline="console=ttyS0 panic=-1 kunit_shutdown=reboot"
 		note "boot: $name"
-		timeout 900 qemu-system-x86_64 -nodefaults -nographic -no-reboot \
-			-serial stdio -cpu qemu64 -m 1024 -smp 1 \
-			-icount shift=0,sleep=off -kernel "$out/$name-bzImage" \
-			-append "$cmdline kunit.enable=1 kunit.filter_glob=$glob $*" \
-			</dev/null >"$log" 2>&1 || true
+		QEMU_ARGS="-cpu qemu64 -m 1024 -smp 1 -icount shift=0,sleep=off" \
+			boot_x86_64 "$out/$name-bzImage" "" "$log" 900 console=ttyS0 \
+			panic=-1 kunit_shutdown=reboot kunit.enable=1 \
+			"kunit.filter_glob=$glob" "$@"
 	else
 		note "boot $i of $runs: $name"
 		timeout 900 "$out/$name-linux" mem=1G console=tty kunit_shutdown=halt \

@@ -316,16 +316,19 @@ require_config() {
 }
 
 # boot_x86_64 KERNEL INITRAMFS LOG TIMEOUT CMDLINE...: boot KERNEL under
-# QEMU (TCG, two CPUs, 2 GiB) with INITRAMFS, its console in LOG, killed
-# after TIMEOUT s (said at the end of LOG); $QEMU_ARGS, if set, adds QEMU
-# arguments (words; a later -m wins).  The verdict is in LOG.
+# QEMU (TCG, two CPUs, 2 GiB) with INITRAMFS (none if empty), its console
+# in LOG, killed after TIMEOUT s (said at the end of LOG); $QEMU_ARGS, if
+# set, adds QEMU arguments (words; a later -m or -smp wins).  The verdict
+# is in LOG.
 boot_x86_64() {
 	local kernel=$1 initrd=$2 log=$3 timeout=$4 start=$SECONDS status=0 qemu_extra
+	local initrd_args=()
 	shift 4
 	read -ra qemu_extra <<<"${QEMU_ARGS:-}"
+	[ -z "$initrd" ] || initrd_args=(-initrd "$initrd")
 	rm -f "$log"
 	timeout -k 10 "$timeout" qemu-system-x86_64 -nodefaults -nographic -no-reboot \
-		-accel tcg -m 2048 -smp 2 "${qemu_extra[@]}" -kernel "$kernel" -initrd "$initrd" \
+		-accel tcg -m 2048 -smp 2 "${qemu_extra[@]}" -kernel "$kernel" "${initrd_args[@]}" \
 		-append "$*" -serial "file:$log" </dev/null || status=$?
 	[ "$status" -ne 124 ] || echo "$(basename "$0"): QEMU killed after $timeout s" >>"$log"
 	note "boot: $((SECONDS - start)) s"
